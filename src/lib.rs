@@ -1,0 +1,3 @@
+//! authcli
+pub mod account;
+pub mod otp;
