@@ -29,6 +29,15 @@ impl Account {
         }
     }
 
+    /// ` (Issuer: account)` or ` (Issuer)` or ` (account)`, or nothing: after a name in messages.
+    pub fn label_suffix(&self) -> String {
+        if self.issuer.is_empty() && self.account.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.display_label())
+        }
+    }
+
     /// "Issuer: account", "Issuer" or "account": how to show it to a person.
     pub fn display_label(&self) -> String {
         match (self.issuer.is_empty(), self.account.is_empty()) {

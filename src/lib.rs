@@ -1,3 +1,65 @@
-//! authcli
+//! authcli: a command-line TOTP/HOTP authenticator with an age-encrypted vault.
+//!
+//! Architecture (one module per concern; the domain modules know nothing of the CLI):
+//!
+//! - [`otp`]: the engine — TOTP/HOTP/Steam codes as pure functions of parameters and time.
+//! - [`account`]: an account (names + [`otp::Otp`]) and default-name slugs.
+//! - [`uri`]: otpauth:// and otpauth-migration:// parsing and writing.
+//! - [`qr`]: image bytes → decoded QR strings (screenshot-grade preprocessing).
+//! - [`vault`]: the age-encrypted TOML file, identities, locking, crash-safe writes.
+//! - [`time`]: unix seconds ⇄ RFC 3339.
+//! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
+//!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.
+
 pub mod account;
+pub mod cli;
+pub mod cmd;
 pub mod otp;
+pub mod output;
+pub mod qr;
+pub mod term;
+pub mod time;
+pub mod uri;
+pub mod vault;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command line.
+pub fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Completions(a) => return cmd::completions::run(a.shell),
+        Command::GenerateAssets(a) => return cmd::completions::generate_assets(&a.dir),
+        _ => {}
+    }
+    let ctx = cmd::Ctx::from_cli(cli)?;
+    match &cli.command {
+        Command::Init(a) => cmd::init::run(&ctx, a),
+        Command::Add(a) => cmd::add::run(&ctx, a),
+        Command::List(a) => cmd::list::run(&ctx, a),
+        Command::Code(a) => cmd::code::run(&ctx, a),
+        Command::Remove(a) => cmd::remove::run(&ctx, a),
+        Command::Rename(a) => cmd::rename::run(&ctx, a),
+        Command::Completions(_) | Command::GenerateAssets(_) => unreachable!("handled above"),
+    }
+}
+
+/// The process exit code for an error (SPEC §3): 3 no/several accounts match, 4 the vault cannot
+/// be unlocked, 1 anything else.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.is::<cmd::QueryError>() {
+            return 3;
+        }
+        if cause.is::<cmd::UnlockError>() {
+            return 4;
+        }
+        if let Some(v) = cause.downcast_ref::<vault::VaultError>()
+            && v.is_unlock_failure()
+        {
+            return 4;
+        }
+    }
+    1
+}

@@ -1,1 +1,21 @@
-fn main() {}
+//! The `authcli` binary: parse, run, report. Everything else lives in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = authcli::cli::Cli::parse();
+    match authcli::run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("authcli: {}", one_line(&format!("{err:#}")));
+            ExitCode::from(authcli::exit_code(&err))
+        }
+    }
+}
+
+/// Errors are one line on stderr, whatever the causes carry.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -370,8 +370,12 @@ impl Otp {
     fn code_for_factor(&self, factor: u64) -> Zeroizing<String> {
         let mac = Zeroizing::new(self.hmac(factor));
         let offset = usize::from(mac[mac.len() - 1] & 0x0f);
-        let bin = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]])
-            & 0x7fff_ffff;
+        let bin = u32::from_be_bytes([
+            mac[offset],
+            mac[offset + 1],
+            mac[offset + 2],
+            mac[offset + 3],
+        ]) & 0x7fff_ffff;
         match self.kind {
             Kind::Steam => {
                 let mut v = bin;
@@ -447,9 +451,21 @@ mod tests {
             (20_000_000_000, "65353130", "77737706", "47863826"),
         ];
         for (t, c1, c256, c512) in rows {
-            assert_eq!(totp(sha1, Algorithm::Sha1, 8).code_at(t).as_str(), c1, "SHA1 T={t}");
-            assert_eq!(totp(sha256, Algorithm::Sha256, 8).code_at(t).as_str(), c256, "SHA256 T={t}");
-            assert_eq!(totp(sha512, Algorithm::Sha512, 8).code_at(t).as_str(), c512, "SHA512 T={t}");
+            assert_eq!(
+                totp(sha1, Algorithm::Sha1, 8).code_at(t).as_str(),
+                c1,
+                "SHA1 T={t}"
+            );
+            assert_eq!(
+                totp(sha256, Algorithm::Sha256, 8).code_at(t).as_str(),
+                c256,
+                "SHA256 T={t}"
+            );
+            assert_eq!(
+                totp(sha512, Algorithm::Sha512, 8).code_at(t).as_str(),
+                c512,
+                "SHA512 T={t}"
+            );
         }
     }
 
@@ -470,7 +486,11 @@ mod tests {
         )
         .unwrap();
         for (counter, code) in expected.iter().enumerate() {
-            assert_eq!(otp.hotp(counter as u64).as_str(), *code, "counter {counter}");
+            assert_eq!(
+                otp.hotp(counter as u64).as_str(),
+                *code,
+                "counter {counter}"
+            );
         }
     }
 
@@ -528,24 +548,47 @@ mod tests {
     fn validation_names_the_rule() {
         let s = || Secret::from_bytes(vec![1; 10]);
         assert_eq!(
-            Otp::new(Kind::Totp, s(), Algorithm::Sha1, 11, 30, 0).unwrap_err().to_string(),
+            Otp::new(Kind::Totp, s(), Algorithm::Sha1, 11, 30, 0)
+                .unwrap_err()
+                .to_string(),
             "digits must be 6-10, got 11"
         );
         assert!(Otp::new(Kind::Totp, s(), Algorithm::Sha1, 6, 0, 0).is_err());
         assert!(Otp::new(Kind::Steam, s(), Algorithm::Sha1, 6, 30, 0).is_err());
-        assert!(Otp::new(Kind::Totp, Secret::from_bytes(vec![]), Algorithm::Sha1, 6, 30, 0).is_err());
+        assert!(
+            Otp::new(
+                Kind::Totp,
+                Secret::from_bytes(vec![]),
+                Algorithm::Sha1,
+                6,
+                30,
+                0
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn base32_is_lenient_on_case_padding_and_spaces() {
         let a = Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap();
-        for variant in ["jbswy3dpehpk3pxp", "JBSW Y3DP EHPK 3PXP", "JBSW-Y3DP-EHPK-3PXP", "JBSWY3DPEHPK3PXP===="] {
+        for variant in [
+            "jbswy3dpehpk3pxp",
+            "JBSW Y3DP EHPK 3PXP",
+            "JBSW-Y3DP-EHPK-3PXP",
+            "JBSWY3DPEHPK3PXP====",
+        ] {
             assert_eq!(Secret::parse_base32(variant).unwrap(), a, "{variant}");
         }
         assert_eq!(a.expose(), b"Hello!\xde\xad\xbe\xef");
         assert_eq!(a.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
-        assert!(matches!(Secret::parse_base32("JBSW1"), Err(SecretError::BadCharacter { position: 5 })));
-        assert!(matches!(Secret::parse_base32("ABC"), Err(SecretError::BadLength { len: 3 })));
+        assert!(matches!(
+            Secret::parse_base32("JBSW1"),
+            Err(SecretError::BadCharacter { position: 5 })
+        ));
+        assert!(matches!(
+            Secret::parse_base32("ABC"),
+            Err(SecretError::BadLength { len: 3 })
+        ));
         assert_eq!(Secret::parse_base32(" = "), Err(SecretError::Empty));
     }
 

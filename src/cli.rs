@@ -1,0 +1,249 @@
+//! The command line, as clap derive types only. Help text lives in the `///` comments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+
+/// A TOTP/HOTP authenticator for the terminal, with an age-encrypted vault.
+///
+/// Add accounts from a screenshot of a "scan this QR code" page, print codes for people and
+/// scripts, and keep a second device in sync.
+#[derive(Debug, Parser)]
+#[command(name = "authcli", version, about, max_term_width = 100)]
+#[command(after_help = "Examples:
+  authcli init
+  authcli add --qr ~/shot.png
+  authcli code github
+  TOKEN=$(authcli code github)")]
+pub struct Cli {
+    /// Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]
+    #[arg(long, global = true, env = "AUTHCLI_VAULT", value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub vault: Option<PathBuf>,
+
+    /// age identity file or OpenSSH private key that opens a key-based vault
+    /// (for `init`: the identity file to create or use)
+    #[arg(long, global = true, env = "AUTHCLI_IDENTITY", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub identity: Option<PathBuf>,
+
+    /// Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)
+    #[arg(long, global = true, env = "AUTHCLI_PASSPHRASE_FILE", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub passphrase_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault (passphrase-protected, or key-based with --identity)
+    #[command(after_help = "Examples:
+  authcli init                                  # asks for a new passphrase twice
+  authcli init --identity ~/.config/authcli/key.txt
+  authcli init --identity key.txt --recipient age1backupkey...")]
+    Init(InitArgs),
+
+    /// Add accounts from an otpauth URI, a QR code image or a base32 secret
+    #[command(after_help = "Examples:
+  authcli add --qr ~/shot.png                   # screenshot of a setup page
+  authcli add --uri 'otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'
+  authcli add work --secret --issuer Example --account me@example.com
+  printf '%s\\n' JBSWY3DPEHPK3PXP | authcli add --secret --issuer Example")]
+    Add(AddArgs),
+
+    /// List accounts (never secrets)
+    #[command(after_help = "Examples:
+  authcli list
+  authcli list --codes
+  authcli list github --json")]
+    List(ListArgs),
+
+    /// Print the current code of one account
+    #[command(after_help = "Examples:
+  authcli code unipi                            # any unique part of name, issuer or account
+  authcli code github --next
+  authcli code github --at 2026-11-24T10:15:00Z
+  TOKEN=$(authcli code github)")]
+    Code(CodeArgs),
+
+    /// Remove an account
+    #[command(after_help = "Examples:
+  authcli remove microsoft
+  authcli remove old-token --yes                # no prompt, for scripts")]
+    Remove(RemoveArgs),
+
+    /// Rename an account
+    #[command(after_help = "Example:
+  authcli rename microsoft unipi")]
+    Rename(RenameArgs),
+
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  authcli completions bash > ~/.local/share/bash-completion/completions/authcli
+  authcli completions zsh > ~/.zfunc/_authcli
+  authcli completions fish > ~/.config/fish/completions/authcli.fish")]
+    Completions(CompletionsArgs),
+
+    /// Regenerate completions/ and man/ (for maintainers)
+    #[command(hide = true)]
+    GenerateAssets(GenerateAssetsArgs),
+}
+
+/// `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable
+    #[arg(long = "recipient", short = 'r', value_name = "RECIPIENT")]
+    pub recipients: Vec<String>,
+}
+
+/// `add`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["uri", "qr", "secret"])))]
+pub struct AddArgs {
+    /// Name for the account [default: from the issuer, else the account]
+    pub name: Option<String>,
+
+    /// An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin
+    #[arg(long, value_name = "URI")]
+    pub uri: Option<String>,
+
+    /// Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin
+    #[arg(long, value_name = "FILE", num_args = 1.., value_hint = ValueHint::FilePath)]
+    pub qr: Vec<PathBuf>,
+
+    /// Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)
+    #[arg(long)]
+    pub secret: bool,
+
+    /// Service name, e.g. GitHub (with --secret)
+    #[arg(long, requires = "secret")]
+    pub issuer: Option<String>,
+
+    /// User name at the service, e.g. me@example.com (with --secret)
+    #[arg(long, requires = "secret")]
+    pub account: Option<String>,
+
+    /// HMAC algorithm (with --secret)
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Sha1, requires = "secret", ignore_case = true)]
+    pub algorithm: AlgorithmArg,
+
+    /// Code length, 6-10 (with --secret)
+    #[arg(long, default_value_t = 6, requires = "secret")]
+    pub digits: u8,
+
+    /// Seconds each code is valid (with --secret)
+    #[arg(long, default_value_t = 30, requires = "secret")]
+    pub period: u32,
+
+    /// Counter-based (HOTP) instead of time-based (with --secret)
+    #[arg(long, requires = "secret", conflicts_with = "steam")]
+    pub hotp: bool,
+
+    /// Initial HOTP counter (with --hotp)
+    #[arg(long, default_value_t = 0, requires = "hotp")]
+    pub counter: u64,
+
+    /// Steam Guard (5 characters) (with --secret)
+    #[arg(long, requires = "secret")]
+    pub steam: bool,
+}
+
+/// `--algorithm` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlgorithmArg {
+    /// HMAC-SHA1 (what nearly every service uses)
+    #[value(name = "SHA1")]
+    Sha1,
+    /// HMAC-SHA256
+    #[value(name = "SHA256")]
+    Sha256,
+    /// HMAC-SHA512
+    #[value(name = "SHA512")]
+    Sha512,
+}
+
+/// `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only accounts whose name, issuer or account contain this (case-insensitive)
+    pub filter: Option<String>,
+
+    /// Also show each current code and the seconds left
+    #[arg(long)]
+    pub codes: bool,
+
+    /// Print a JSON array on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Time for --codes: unix seconds or RFC 3339 [default: now]
+    #[arg(long, value_name = "TIME", requires = "codes")]
+    pub at: Option<String>,
+}
+
+/// `code`.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// Exact name, or any unique part of name, issuer or account (case-insensitive)
+    pub query: String,
+
+    /// Time to compute the code for: unix seconds or RFC 3339 [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// The code of the next period
+    #[arg(long)]
+    pub next: bool,
+
+    /// Print a JSON object with the code and seconds left
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The account (same rules as `code`)
+    pub query: String,
+
+    /// Do not ask for confirmation (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// `rename`.
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The account (same rules as `code`)
+    pub old: String,
+    /// The new name
+    pub new: String,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `generate-assets`.
+#[derive(Debug, Args)]
+pub struct GenerateAssetsArgs {
+    /// Folder that gets completions/ and man/
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

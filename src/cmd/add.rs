@@ -1,0 +1,292 @@
+//! `add`: URI / QR image / base32 secret → accounts → vault.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::{Ctx, now_or};
+use crate::account::{self, Account};
+use crate::cli::{AddArgs, AlgorithmArg};
+use crate::otp::{Algorithm, Kind, Otp, STEAM_DIGITS, Secret};
+use crate::term;
+use crate::uri;
+use crate::vault::VaultError;
+
+/// Largest image read from stdin.
+const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Runs `add`.
+pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<()> {
+    let found = collect(args)?;
+    if found.is_empty() {
+        bail!("nothing to add");
+    }
+    if args.name.is_some() && found.len() > 1 {
+        bail!(
+            "found {} accounts but one NAME was given; run again without NAME to add them all (names come from their issuers)",
+            found.len()
+        );
+    }
+
+    let mut session = match ctx.open_for_write() {
+        Ok(s) => s,
+        Err(e)
+            if matches!(
+                e.downcast_ref::<VaultError>(),
+                Some(VaultError::NotFound(_))
+            ) =>
+        {
+            offer_to_create(ctx, e)?;
+            ctx.open_for_write()?
+        }
+        Err(e) => return Err(e),
+    };
+
+    if let Some(name) = &args.name {
+        validate_name(name)?;
+        if let Some(i) = session.vault.position(name) {
+            bail!(
+                "an account named {:?} already exists ({}); choose another name or `authcli rename` it",
+                session.vault.accounts[i].name,
+                session.vault.accounts[i].display_label()
+            );
+        }
+    }
+
+    let now = now_or(None)?;
+    let mut added = Vec::new();
+    for mut acc in found {
+        if let Some(existing) = session.vault.accounts.iter().find(|e| {
+            e.otp.secret() == acc.otp.secret() && e.issuer.eq_ignore_ascii_case(&acc.issuer)
+        }) {
+            eprintln!(
+                "skipped {}: already in the vault as {:?}",
+                acc.display_label(),
+                existing.name
+            );
+            continue;
+        }
+        acc.name = match &args.name {
+            Some(n) => n.clone(),
+            None => session.vault.unique_name(&account::default_name_base(&acc)),
+        };
+        acc.added = Some(i64::try_from(now).unwrap_or(i64::MAX));
+        added.push(session.vault.accounts.len());
+        session.vault.accounts.push(acc);
+    }
+    if added.is_empty() {
+        eprintln!("nothing new to add");
+        return Ok(());
+    }
+    session.save()?;
+    for i in added {
+        let acc = &session.vault.accounts[i];
+        if acc.otp.kind().is_timed() {
+            let code = acc.otp.code_at(now);
+            eprintln!(
+                "added {:?}{}; current code {} ({} s left)",
+                acc.name,
+                acc.label_suffix(),
+                code.as_str(),
+                code.remaining
+            );
+        } else {
+            eprintln!(
+                "added {:?}{}; HOTP counter {}: run `authcli code {}` when you need a code",
+                acc.name,
+                acc.label_suffix(),
+                acc.otp.counter(),
+                acc.name
+            );
+        }
+    }
+    Ok(())
+}
+
+fn validate_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        bail!("the account name is empty");
+    }
+    if name.trim() != name {
+        bail!("the account name {name:?} starts or ends with spaces");
+    }
+    if name.chars().any(char::is_control) {
+        bail!("the account name contains control characters");
+    }
+    Ok(())
+}
+
+fn offer_to_create(ctx: &Ctx, not_found: anyhow::Error) -> Result<()> {
+    if !term::interactive() {
+        return Err(not_found);
+    }
+    let q = format!(
+        "No vault at {} yet. Create it now?",
+        ctx.vault_path.display()
+    );
+    if !term::confirm(&q, true).context("could not ask on the terminal")? {
+        return Err(not_found);
+    }
+    super::init::create(ctx, &[])
+}
+
+/// Everything the sources yield, validated, before the vault is touched.
+fn collect(args: &AddArgs) -> Result<Vec<Account>> {
+    if let Some(u) = &args.uri {
+        if u == "-" {
+            return from_stdin_lines();
+        }
+        return from_uri_text(u).context("rejected URI");
+    }
+    if !args.qr.is_empty() {
+        let mut out = Vec::new();
+        for file in &args.qr {
+            out.extend(from_qr_file(file)?);
+        }
+        return Ok(out);
+    }
+    if args.secret {
+        return from_secret(args).map(|a| vec![a]);
+    }
+    bail!("say where the account comes from: --uri, --qr or --secret")
+}
+
+/// One URI (otpauth, steam or otpauth-migration) → accounts.
+fn from_uri_text(text: &str) -> Result<Vec<Account>> {
+    let text = text.trim();
+    if text.len() > uri::MAX_INPUT {
+        bail!("input is longer than {} KiB", uri::MAX_INPUT / 1024);
+    }
+    if text
+        .get(..18)
+        .is_some_and(|p| p.eq_ignore_ascii_case("otpauth-migration:"))
+    {
+        let m = uri::parse_migration(text)?;
+        return Ok(migration_accounts(m));
+    }
+    Ok(vec![uri::parse_otpauth(text)?])
+}
+
+fn migration_accounts(m: uri::Migration) -> Vec<Account> {
+    for s in &m.skipped {
+        eprintln!("skipped {}: {}", s.label, s.reason);
+    }
+    if m.batch_size > 1 {
+        let missing: Vec<String> = (0..m.batch_size)
+            .filter(|&i| i != m.batch_index)
+            .map(|i| (i + 1).to_string())
+            .collect();
+        eprintln!(
+            "this is code {} of {} of a Google Authenticator export; also add code(s) {} to get every account",
+            m.batch_index + 1,
+            m.batch_size,
+            missing.join(", ")
+        );
+    }
+    m.accounts
+}
+
+fn from_stdin_lines() -> Result<Vec<Account>> {
+    let bytes = super::read_stdin_limited(16 * 1024 * 1024)?;
+    let text = std::str::from_utf8(&bytes).context("standard input is not UTF-8 text")?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        out.extend(
+            from_uri_text(line).with_context(|| format!("line {} of standard input", n + 1))?,
+        );
+    }
+    if out.is_empty() {
+        bail!("no otpauth URI on standard input");
+    }
+    Ok(out)
+}
+
+fn from_qr_file(file: &Path) -> Result<Vec<Account>> {
+    let (bytes, label) = if file.as_os_str() == "-" {
+        (
+            super::read_stdin_limited(MAX_IMAGE_BYTES)?.to_vec(),
+            String::from("standard input"),
+        )
+    } else {
+        let b =
+            std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+        (b, file.display().to_string())
+    };
+    let texts = crate::qr::decode(&bytes).with_context(|| label.clone())?;
+    accounts_from_qr_texts(&texts, &label)
+}
+
+/// Turns the strings of the QR codes found in one image into accounts, explaining the rest.
+pub fn accounts_from_qr_texts(texts: &[String], label: &str) -> Result<Vec<Account>> {
+    let mut out = Vec::new();
+    let mut others = Vec::new();
+    let mut ms_push = false;
+    for t in texts {
+        match uri::classify(t) {
+            Ok(uri::Payload::Otpauth(a)) => out.push(a),
+            Ok(uri::Payload::Migration(m)) => out.extend(migration_accounts(m)),
+            Ok(uri::Payload::MicrosoftPush) => ms_push = true,
+            Ok(uri::Payload::Other(what)) => others.push(what),
+            Err(e) => bail!("the QR code in {label} is not a usable otpauth code: {e}"),
+        }
+    }
+    if out.is_empty() {
+        if ms_push {
+            bail!(
+                "the QR code in {label} is for the Microsoft Authenticator app; on the setup page choose \"I want to use a different authenticator app\" to get a code authcli can read"
+            );
+        }
+        bail!(
+            "the QR code in {label} is not an authenticator code: it is {}",
+            others.join("; ")
+        );
+    }
+    for what in others {
+        eprintln!("note: ignored another QR code in {label}: {what}");
+    }
+    Ok(out)
+}
+
+fn from_secret(args: &AddArgs) -> Result<Account> {
+    let text = if std::io::stdin().is_terminal() {
+        term::prompt_hidden("Secret (base32): ").context("could not read the secret")?
+    } else {
+        let bytes = super::read_stdin_limited(uri::MAX_INPUT)?;
+        let s = std::str::from_utf8(&bytes).context("the secret on standard input is not UTF-8")?;
+        zeroize::Zeroizing::new(s.lines().next().unwrap_or("").to_owned())
+    };
+    let secret = Secret::parse_base32(&text)?;
+    let (kind, digits, algorithm) = if args.steam {
+        (Kind::Steam, STEAM_DIGITS, Algorithm::Sha1)
+    } else if args.hotp {
+        (Kind::Hotp, args.digits, alg(args.algorithm))
+    } else {
+        (Kind::Totp, args.digits, alg(args.algorithm))
+    };
+    let otp = Otp::new(kind, secret, algorithm, digits, args.period, args.counter)?;
+    let issuer = args.issuer.clone().unwrap_or_else(|| {
+        if args.steam {
+            "Steam".into()
+        } else {
+            String::new()
+        }
+    });
+    Ok(Account::new(
+        issuer,
+        args.account.clone().unwrap_or_default(),
+        otp,
+    ))
+}
+
+fn alg(a: AlgorithmArg) -> Algorithm {
+    match a {
+        AlgorithmArg::Sha1 => Algorithm::Sha1,
+        AlgorithmArg::Sha256 => Algorithm::Sha256,
+        AlgorithmArg::Sha512 => Algorithm::Sha512,
+    }
+}

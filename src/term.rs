@@ -1,0 +1,48 @@
+//! Talking to the person at the terminal: hidden prompts and yes/no questions, always through
+//! the controlling terminal (so `authcli code x | xclip` still asks), never through stdout.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use zeroize::Zeroizing;
+
+/// Whether a person can be asked: stdin or stderr is a terminal.
+///
+/// Tests and scripts run with both redirected, so they never block on a prompt.
+pub fn interactive() -> bool {
+    io::stdin().is_terminal() || io::stderr().is_terminal()
+}
+
+/// Asks for a hidden line (passphrase, secret) on the controlling terminal.
+pub fn prompt_hidden(prompt: &str) -> io::Result<Zeroizing<String>> {
+    rpassword::prompt_password(prompt).map(Zeroizing::new)
+}
+
+#[cfg(unix)]
+fn open_tty() -> io::Result<(std::fs::File, std::fs::File)> {
+    let r = std::fs::File::open("/dev/tty")?;
+    let w = std::fs::OpenOptions::new().write(true).open("/dev/tty")?;
+    Ok((r, w))
+}
+
+#[cfg(windows)]
+fn open_tty() -> io::Result<(std::fs::File, std::fs::File)> {
+    let r = std::fs::File::open("CONIN$")?;
+    let w = std::fs::OpenOptions::new().write(true).open("CONOUT$")?;
+    Ok((r, w))
+}
+
+/// Asks a yes/no question on the terminal; Enter alone answers `default`.
+pub fn confirm(question: &str, default: bool) -> io::Result<bool> {
+    let (r, mut w) = open_tty()?;
+    let hint = if default { "[Y/n]" } else { "[y/N]" };
+    write!(w, "{question} {hint} ")?;
+    w.flush()?;
+    let mut line = String::new();
+    io::BufReader::new(r).read_line(&mut line)?;
+    let answer = line.trim().to_ascii_lowercase();
+    Ok(match answer.as_str() {
+        "" => default,
+        "y" | "yes" => true,
+        _ => false,
+    })
+}

@@ -1,0 +1,811 @@
+//! The vault: an age-encrypted TOML file holding every account.
+//!
+//! This module owns the on-disk format (SPEC §2), encryption (age scrypt or X25519/SSH
+//! recipients), identity files, locking and crash-safe writes. It knows nothing of the CLI:
+//! callers pass in a [`Key`] to unlock and get typed [`VaultError`]s back.
+//!
+//! Write path: exclusive lock on `<vault>.lock` → encrypt in memory → temp file in the same
+//! folder (0600) → `fsync` → hard-link the old vault to `<vault>.bak` → rename the temp file
+//! over the vault → `fsync` the folder.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::account::Account;
+use crate::otp::{Algorithm, Kind, Otp, Secret};
+
+/// The vault format version this program writes and understands.
+pub const VERSION: u32 = 1;
+/// scrypt work factor (log2 N) used when writing a passphrase vault: 0.6–1 s on a laptop.
+pub const SCRYPT_WORK_FACTOR: u8 = 18;
+/// The highest scrypt work factor accepted when opening a vault (16× the writing cost).
+pub const SCRYPT_MAX_WORK_FACTOR: u8 = 22;
+
+/// Everything that can go wrong with a vault. Messages never contain secrets.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// No file at the path.
+    #[error("no vault at {} — run `authcli init` to create one", .0.display())]
+    NotFound(PathBuf),
+    /// A vault exists where `init` would create one.
+    #[error("a vault already exists at {}; refusing to overwrite it", .0.display())]
+    Exists(PathBuf),
+    /// Reading or writing failed.
+    #[error("{action} {}: {source}", .path.display())]
+    Io {
+        /// What was being done ("could not read vault").
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The file is not an age file at all.
+    #[error("{} is not an authcli vault (not an age-encrypted file)", .0.display())]
+    NotAge(PathBuf),
+    /// An age file that fails its integrity checks (truncated, bit flips).
+    #[error("{} is corrupt or truncated ({detail}); the previous version is kept as {}.bak", .path.display(), .path.display())]
+    Corrupt {
+        /// The vault.
+        path: PathBuf,
+        /// What age reported.
+        detail: String,
+    },
+    /// Wrong passphrase.
+    #[error("wrong passphrase for {}", .0.display())]
+    WrongPassphrase(PathBuf),
+    /// None of the identities can open the vault.
+    #[error("none of the identities in {identity} can open {} (it is encrypted to other keys)", .path.display())]
+    NoMatchingIdentity {
+        /// The vault.
+        path: PathBuf,
+        /// The identity file(s) tried.
+        identity: String,
+    },
+    /// The scrypt work factor is above what we accept.
+    #[error("{} uses a scrypt work factor of {required}, above the limit of {SCRYPT_MAX_WORK_FACTOR}; refusing to spend that long", .path.display())]
+    ExcessiveWork {
+        /// The vault.
+        path: PathBuf,
+        /// The work factor in its header.
+        required: u8,
+    },
+    /// A passphrase vault, and no passphrase was given.
+    #[error("{} is protected by a passphrase and there is no terminal to ask for it; set AUTHCLI_PASSPHRASE_FILE or use --passphrase-file", .0.display())]
+    NeedPassphrase(PathBuf),
+    /// A key-based vault, and no identity was given.
+    #[error("{} is encrypted to age/SSH keys; pass --identity FILE or set AUTHCLI_IDENTITY", .0.display())]
+    NeedIdentity(PathBuf),
+    /// An identity file that cannot be used.
+    #[error("identity {}: {reason}", .path.display())]
+    BadIdentity {
+        /// The identity file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A newer authcli wrote this vault.
+    #[error("{} was written by a newer authcli (vault version {version}, this program knows {VERSION}); upgrade authcli — the vault was left untouched", .path.display())]
+    NewerVersion {
+        /// The vault.
+        path: PathBuf,
+        /// Its version.
+        version: i64,
+    },
+    /// The decrypted TOML does not match the schema.
+    #[error("{} decrypts but its contents are invalid: {detail}", .path.display())]
+    Invalid {
+        /// The vault.
+        path: PathBuf,
+        /// Which key or account is wrong, and why.
+        detail: String,
+    },
+    /// Encryption failed (bad recipient list).
+    #[error("could not encrypt the vault: {0}")]
+    Encrypt(String),
+}
+
+impl VaultError {
+    /// Failures to unlock (exit code 4 in the CLI).
+    pub fn is_unlock_failure(&self) -> bool {
+        matches!(
+            self,
+            Self::WrongPassphrase(_)
+                | Self::NoMatchingIdentity { .. }
+                | Self::ExcessiveWork { .. }
+                | Self::NeedPassphrase(_)
+                | Self::NeedIdentity(_)
+                | Self::BadIdentity { .. }
+        )
+    }
+}
+
+/// The decrypted vault.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vault {
+    /// age recipients of a key-based vault (empty for a passphrase vault).
+    pub recipients: Vec<String>,
+    /// The accounts, in the order they were added.
+    pub accounts: Vec<Account>,
+}
+
+impl Vault {
+    /// The index of the account with this name (case-insensitive).
+    pub fn position(&self, name: &str) -> Option<usize> {
+        let name = name.to_lowercase();
+        self.accounts
+            .iter()
+            .position(|a| a.name.to_lowercase() == name)
+    }
+
+    /// A free name: `base`, else `base-2`, `base-3`, …
+    pub fn unique_name(&self, base: &str) -> String {
+        if self.position(base).is_none() {
+            return base.to_owned();
+        }
+        // At most len+1 candidates can be tried before one is free.
+        (2..=self.accounts.len() + 2)
+            .map(|n| format!("{base}-{n}"))
+            .find(|n| self.position(n).is_none())
+            .expect("one of len+1 suffixes is free")
+    }
+}
+
+/// How a vault is protected when written.
+pub enum Protection {
+    /// age scrypt recipient.
+    Passphrase(SecretString),
+    /// age X25519 / SSH recipients (as stored in the vault).
+    Recipients(Vec<String>),
+}
+
+/// How to unlock a vault.
+pub enum Key {
+    /// The passphrase of a passphrase vault.
+    Passphrase(SecretString),
+    /// Identities loaded from a file (`--identity`), with the file name for messages.
+    Identities {
+        /// Loaded identities.
+        identities: Vec<Box<dyn age::Identity>>,
+        /// Where they came from.
+        source: PathBuf,
+    },
+}
+
+// ---------------------------------------------------------------------------------------------
+// TOML schema
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRepr {
+    version: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    recipients: Vec<String>,
+    #[serde(default)]
+    accounts: Vec<AccountRepr>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountRepr {
+    name: String,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    account: String,
+    #[serde(rename = "type")]
+    kind: String,
+    secret: Zeroizing<String>,
+    #[serde(default = "default_algorithm")]
+    algorithm: String,
+    #[serde(default = "default_digits")]
+    digits: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    counter: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    added: Option<toml::value::Datetime>,
+}
+
+fn default_algorithm() -> String {
+    String::from("SHA1")
+}
+fn default_digits() -> i64 {
+    6
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: Option<toml::Value>,
+}
+
+/// Parses decrypted vault TOML. `path` is only used in messages.
+pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
+    let invalid = |detail: String| VaultError::Invalid {
+        path: path.to_owned(),
+        detail,
+    };
+    let text = std::str::from_utf8(plaintext).map_err(|_| invalid("not UTF-8 text".into()))?;
+    let repr: FileRepr = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            // A newer version may add keys: report the version, not the unknown key.
+            if let Ok(VersionOnly {
+                version: Some(toml::Value::Integer(v)),
+            }) = toml::from_str::<VersionOnly>(text)
+                && v > i64::from(VERSION)
+            {
+                return Err(VaultError::NewerVersion {
+                    path: path.to_owned(),
+                    version: v,
+                });
+            }
+            return Err(invalid(one_line(e.message())));
+        }
+    };
+    if repr.version > i64::from(VERSION) {
+        return Err(VaultError::NewerVersion {
+            path: path.to_owned(),
+            version: repr.version,
+        });
+    }
+    if repr.version < 1 {
+        return Err(invalid(format!("version must be 1, got {}", repr.version)));
+    }
+    let mut vault = Vault {
+        recipients: repr.recipients,
+        accounts: Vec::with_capacity(repr.accounts.len()),
+    };
+    for (i, a) in repr.accounts.into_iter().enumerate() {
+        let name = a.name.clone();
+        let acc = account_from_repr(a)
+            .map_err(|e| invalid(format!("account {} ({name:?}): {e}", i + 1)))?;
+        if vault.position(&acc.name).is_some() {
+            return Err(invalid(format!("two accounts are named {:?}", acc.name)));
+        }
+        vault.accounts.push(acc);
+    }
+    Ok(vault)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn account_from_repr(a: AccountRepr) -> Result<Account, String> {
+    if a.name.trim().is_empty() {
+        return Err("name is empty".into());
+    }
+    let kind = Kind::from_str(&a.kind)?;
+    let secret = Secret::parse_base32(&a.secret).map_err(|e| e.to_string())?;
+    let algorithm = Algorithm::from_str(&a.algorithm).map_err(|e| e.to_string())?;
+    let digits =
+        u8::try_from(a.digits).map_err(|_| format!("digits must be 6-10, got {}", a.digits))?;
+    let period = match (kind, a.period) {
+        (Kind::Hotp, Some(_)) => return Err("period is for totp accounts, not hotp".into()),
+        (_, None) => 30,
+        (_, Some(p)) => {
+            u32::try_from(p).map_err(|_| format!("period must be 1-{}, got {p}", u32::MAX))?
+        }
+    };
+    let counter = match (kind, a.counter) {
+        (Kind::Hotp, Some(c)) => {
+            u64::try_from(c).map_err(|_| format!("counter must not be negative, got {c}"))?
+        }
+        (Kind::Hotp, None) => return Err("an hotp account needs a counter".into()),
+        (_, Some(_)) => return Err("counter is for hotp accounts only".into()),
+        (_, None) => 0,
+    };
+    let otp =
+        Otp::new(kind, secret, algorithm, digits, period, counter).map_err(|e| e.to_string())?;
+    let added = match a.added {
+        None => None,
+        Some(dt) => Some(
+            crate::time::from_datetime(&dt)
+                .ok_or_else(|| format!("added must be a full date-time with offset, got {dt}"))?,
+        ),
+    };
+    Ok(Account {
+        name: a.name,
+        issuer: a.issuer,
+        account: a.account,
+        otp,
+        added,
+    })
+}
+
+fn account_to_repr(a: &Account) -> AccountRepr {
+    let kind = a.otp.kind();
+    AccountRepr {
+        name: a.name.clone(),
+        issuer: a.issuer.clone(),
+        account: a.account.clone(),
+        kind: kind.as_str().to_owned(),
+        secret: a.otp.secret().to_base32(),
+        algorithm: a.otp.algorithm().as_str().to_owned(),
+        digits: i64::from(a.otp.digits()),
+        period: kind.is_timed().then(|| i64::from(a.otp.period())),
+        counter: (!kind.is_timed()).then(|| i64::try_from(a.otp.counter()).unwrap_or(i64::MAX)),
+        added: a.added.map(crate::time::to_datetime),
+    }
+}
+
+/// Serialises a vault to TOML (the plaintext inside the age file).
+pub fn serialize(vault: &Vault) -> Zeroizing<String> {
+    let repr = FileRepr {
+        version: i64::from(VERSION),
+        recipients: vault.recipients.clone(),
+        accounts: vault.accounts.iter().map(account_to_repr).collect(),
+    };
+    Zeroizing::new(toml::to_string(&repr).expect("the vault schema always serialises"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// age
+
+/// Whether these bytes are an age file encrypted to a passphrase (`true`) or to keys (`false`).
+pub fn is_passphrase_vault(path: &Path, bytes: &[u8]) -> Result<bool, VaultError> {
+    match age::Decryptor::new_buffered(bytes) {
+        Ok(d) => Ok(d.is_scrypt()),
+        Err(e) => Err(header_error(path, bytes, &e)),
+    }
+}
+
+fn header_error(path: &Path, bytes: &[u8], e: &age::DecryptError) -> VaultError {
+    if !bytes.starts_with(b"age-encryption.org/") {
+        return VaultError::NotAge(path.to_owned());
+    }
+    VaultError::Corrupt {
+        path: path.to_owned(),
+        detail: one_line(&e.to_string()),
+    }
+}
+
+/// Decrypts a vault file's bytes.
+pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    let decryptor =
+        age::Decryptor::new_buffered(bytes).map_err(|e| header_error(path, bytes, &e))?;
+    let is_scrypt = decryptor.is_scrypt();
+    let reader = match key {
+        Key::Passphrase(pass) => {
+            if !is_scrypt {
+                return Err(VaultError::NeedIdentity(path.to_owned()));
+            }
+            let mut id = age::scrypt::Identity::new(pass.clone());
+            id.set_max_work_factor(SCRYPT_MAX_WORK_FACTOR);
+            decryptor.decrypt(std::iter::once(&id as &dyn age::Identity))
+        }
+        Key::Identities { identities, .. } => {
+            if is_scrypt {
+                return Err(VaultError::NeedPassphrase(path.to_owned()));
+            }
+            decryptor.decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        }
+    };
+    let mut reader = reader.map_err(|e| match e {
+        age::DecryptError::DecryptionFailed if is_scrypt => {
+            VaultError::WrongPassphrase(path.to_owned())
+        }
+        age::DecryptError::NoMatchingKeys => match key {
+            Key::Identities { source, .. } => VaultError::NoMatchingIdentity {
+                path: path.to_owned(),
+                identity: source.display().to_string(),
+            },
+            Key::Passphrase(_) => VaultError::WrongPassphrase(path.to_owned()),
+        },
+        age::DecryptError::ExcessiveWork { required, .. } => VaultError::ExcessiveWork {
+            path: path.to_owned(),
+            required,
+        },
+        other => VaultError::Corrupt {
+            path: path.to_owned(),
+            detail: one_line(&other.to_string()),
+        },
+    })?;
+    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
+    reader
+        .read_to_end(&mut out)
+        .map_err(|e| VaultError::Corrupt {
+            path: path.to_owned(),
+            detail: one_line(&e.to_string()),
+        })?;
+    Ok(out)
+}
+
+/// Parses one recipient string (`age1…`, `ssh-ed25519 …`, `ssh-rsa …`).
+pub fn parse_recipient(text: &str) -> Result<Box<dyn age::Recipient + Send>, String> {
+    let text = text.trim();
+    if text.starts_with("age1") {
+        return age::x25519::Recipient::from_str(text)
+            .map(|r| Box::new(r) as _)
+            .map_err(|e| format!("invalid age recipient {text:?}: {e}"));
+    }
+    if text.starts_with("ssh-") {
+        return age::ssh::Recipient::from_str(text)
+            .map(|r| Box::new(r) as _)
+            .map_err(|e| format!("invalid SSH recipient {text:?}: {e:?}"));
+    }
+    Err(format!(
+        "invalid recipient {:?}: expected an age1… key or an ssh-ed25519/ssh-rsa public key",
+        text.chars().take(60).collect::<String>()
+    ))
+}
+
+/// Encrypts plaintext for a [`Protection`].
+pub fn encrypt(plaintext: &[u8], protection: &Protection) -> Result<Vec<u8>, VaultError> {
+    let encryptor = match protection {
+        Protection::Passphrase(pass) => {
+            let mut r = age::scrypt::Recipient::new(pass.clone());
+            r.set_work_factor(SCRYPT_WORK_FACTOR);
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+        }
+        Protection::Recipients(list) => {
+            if list.is_empty() {
+                return Err(VaultError::Encrypt(
+                    "a key-based vault needs at least one recipient".into(),
+                ));
+            }
+            let parsed = list
+                .iter()
+                .map(|r| parse_recipient(r))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(VaultError::Encrypt)?;
+            age::Encryptor::with_recipients(
+                parsed.iter().map(|r| r.as_ref() as &dyn age::Recipient),
+            )
+        }
+    }
+    .map_err(|e| VaultError::Encrypt(one_line(&e.to_string())))?;
+    let mut out = Vec::with_capacity(plaintext.len() + 512);
+    let io_err = |e: io::Error| VaultError::Encrypt(e.to_string());
+    let mut w = encryptor.wrap_output(&mut out).map_err(io_err)?;
+    w.write_all(plaintext).map_err(io_err)?;
+    w.finish().map_err(io_err)?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// identities
+
+/// A loaded identity file: the identities and the recipients they decrypt for.
+pub struct IdentityFile {
+    /// Identities to decrypt with.
+    pub identities: Vec<Box<dyn age::Identity>>,
+    /// Matching recipient strings (to re-encrypt to).
+    pub recipients: Vec<String>,
+}
+
+/// Loads an age identity file (`AGE-SECRET-KEY-1…` lines) or an unencrypted OpenSSH private key
+/// (ed25519 or RSA).
+pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
+    let bad = |reason: String| VaultError::BadIdentity {
+        path: path.to_owned(),
+        reason,
+    };
+    let text = Zeroizing::new(fs::read(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            bad("no such file".into())
+        } else {
+            bad(e.to_string())
+        }
+    })?);
+    let text = std::str::from_utf8(&text).map_err(|_| bad("not a text file".into()))?;
+    if text.contains("AGE-SECRET-KEY-") {
+        let mut out = IdentityFile {
+            identities: Vec::new(),
+            recipients: Vec::new(),
+        };
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let id = age::x25519::Identity::from_str(line)
+                .map_err(|_| bad(format!("line {} is not an age identity", n + 1)))?;
+            out.recipients.push(id.to_public().to_string());
+            out.identities.push(Box::new(id));
+        }
+        return Ok(out);
+    }
+    if text.contains("PRIVATE KEY-----") {
+        let id = age::ssh::Identity::from_buffer(
+            BufReader::new(text.as_bytes()),
+            Some(path.display().to_string()),
+        )
+        .map_err(|e| bad(format!("not a usable SSH private key ({e})")))?;
+        let recipient = match &id {
+            age::ssh::Identity::Unencrypted(_) => age::ssh::Recipient::try_from(id.clone())
+                .map_err(|e| bad(format!("cannot derive its public key: {e:?}")))?
+                .to_string(),
+            age::ssh::Identity::Encrypted(_) => {
+                return Err(bad(
+                    "passphrase-protected SSH keys are not supported; use an unencrypted key or an age identity".into(),
+                ));
+            }
+            age::ssh::Identity::Unsupported(k) => {
+                return Err(bad(format!("unsupported SSH key type ({k:?})")));
+            }
+        };
+        return Ok(IdentityFile {
+            identities: vec![Box::new(id)],
+            recipients: vec![recipient],
+        });
+    }
+    Err(bad("not an age identity file or OpenSSH private key".into()))
+}
+
+/// Generates a new X25519 identity into `path` (0600, must not exist); returns its recipient.
+pub fn generate_identity(path: &Path) -> Result<String, VaultError> {
+    let id = age::x25519::Identity::generate();
+    let recipient = id.to_public().to_string();
+    let content = Zeroizing::new(format!(
+        "# created by authcli: the key that opens your vault — keep it private and backed up\n# public key: {recipient}\n{}\n",
+        id.to_string().expose_secret()
+    ));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let io = |source| VaultError::Io {
+        action: "could not create identity file",
+        path: path.to_owned(),
+        source,
+    };
+    let mut f = opts.open(path).map_err(io)?;
+    f.write_all(content.as_bytes()).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    Ok(recipient)
+}
+
+// ---------------------------------------------------------------------------------------------
+// files
+
+/// Reads the vault file's bytes.
+pub fn read(path: &Path) -> Result<Vec<u8>, VaultError> {
+    fs::read(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            VaultError::NotFound(path.to_owned())
+        } else {
+            VaultError::Io {
+                action: "could not read vault",
+                path: path.to_owned(),
+                source: e,
+            }
+        }
+    })
+}
+
+/// Creates a folder (and parents) with mode 0700 on Unix.
+pub fn create_private_dir(dir: &Path) -> Result<(), VaultError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).map_err(|source| VaultError::Io {
+        action: "could not create folder",
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+/// `<vault>.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".bak");
+    PathBuf::from(s)
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".lock");
+    PathBuf::from(s)
+}
+
+/// An exclusive lock on a vault, held until dropped.
+pub struct Lock {
+    _file: File,
+}
+
+/// Takes the exclusive lock for a read-modify-write of the vault at `path` (blocking).
+pub fn lock(path: &Path) -> Result<Lock, VaultError> {
+    let lp = lock_path(path);
+    if let Some(dir) = lp.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let io = |source| VaultError::Io {
+        action: "could not lock vault",
+        path: lp.clone(),
+        source,
+    };
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let file = opts.open(&lp).map_err(io)?;
+    file.lock().map_err(io)?;
+    Ok(Lock { _file: file })
+}
+
+/// Writes `bytes` as the new vault at `path`, crash-safely; the old one becomes `<vault>.bak`.
+///
+/// Call with the [`Lock`] held.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    create_private_dir(&dir)?;
+    let io = |action: &'static str, p: &Path| {
+        let p = p.to_owned();
+        move |source| VaultError::Io {
+            action,
+            path: p,
+            source,
+        }
+    };
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "vault".into(), |n| n.to_string_lossy().into_owned());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io("could not create a temporary file in", &dir))?;
+    tmp.write_all(bytes)
+        .map_err(io("could not write", tmp.path()))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(io("could not write", tmp.path()))?;
+
+    // Keep the previous vault as .bak: a hard link costs no copy and is atomic.
+    if path.exists() {
+        let bak = backup_path(path);
+        let bak_tmp = dir.join(format!(".{file_name}.bak.tmp"));
+        let _ = fs::remove_file(&bak_tmp);
+        if fs::hard_link(path, &bak_tmp).is_err() {
+            fs::copy(path, &bak_tmp).map_err(io("could not back up the vault to", &bak_tmp))?;
+            File::open(&bak_tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(io("could not back up the vault to", &bak_tmp))?;
+        }
+        fs::rename(&bak_tmp, &bak).map_err(io("could not back up the vault to", &bak))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| io("could not replace vault", path)(e.error))?;
+    sync_dir(&dir);
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// The default vault path: `$XDG_DATA_HOME/authcli/vault.age` (Linux), Application Support
+/// (macOS), `%APPDATA%` (Windows).
+pub fn default_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("authcli").join("vault.age"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vault {
+        let otp = Otp::new(
+            Kind::Totp,
+            Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(),
+            Algorithm::Sha1,
+            6,
+            30,
+            0,
+        )
+        .unwrap();
+        let mut a = Account::new("Microsoft", "nome.cognome@unipi.it", otp);
+        a.name = "microsoft".into();
+        a.added = Some(1_764_000_000);
+        let hotp = Otp::new(
+            Kind::Hotp,
+            Secret::parse_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap(),
+            Algorithm::Sha256,
+            8,
+            30,
+            7,
+        )
+        .unwrap();
+        let mut b = Account::new("", "hw-token", hotp);
+        b.name = "token".into();
+        Vault {
+            recipients: vec![],
+            accounts: vec![a, b],
+        }
+    }
+
+    #[test]
+    fn toml_round_trip_and_shape() {
+        let v = sample();
+        let text = serialize(&v);
+        assert!(text.starts_with("version = 1\n"), "{}", *text);
+        assert!(text.contains("[[accounts]]"));
+        assert!(text.contains("type = \"totp\""));
+        assert!(text.contains("secret = \"JBSWY3DPEHPK3PXP\""));
+        assert!(text.contains("added = 2025-11-24T16:00:00Z"), "{}", *text);
+        assert!(text.contains("counter = 7"));
+        let back = parse(Path::new("v"), text.as_bytes()).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn refuses_unknown_keys_newer_versions_and_duplicates() {
+        let p = Path::new("v.age");
+        let e = parse(p, b"version = 1\ncolour = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("colour"), "{e}");
+        let e = parse(p, b"version = 2\nnew_thing = 1\n").unwrap_err();
+        assert!(
+            matches!(e, VaultError::NewerVersion { version: 2, .. }),
+            "{e}"
+        );
+        let dup = "version = 1\n[[accounts]]\nname='a'\ntype='totp'\nsecret='JBSWY3DPEHPK3PXP'\n[[accounts]]\nname='A'\ntype='totp'\nsecret='JBSWY3DPEHPK3PXP'\n";
+        let e = parse(p, dup.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("two accounts are named"), "{e}");
+        let bad = "version = 1\n[[accounts]]\nname='a'\ntype='totp'\nsecret='JBSWY3DPEHPK3PXP'\ndigits=12\n";
+        let e = parse(p, bad.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("digits must be 6-10, got 12"), "{e}");
+        assert!(!e.contains("JBSWY3DPEHPK3PXP"), "{e}");
+    }
+
+    #[test]
+    fn key_based_encrypt_decrypt() {
+        let id = age::x25519::Identity::generate();
+        let prot = Protection::Recipients(vec![id.to_public().to_string()]);
+        let ct = encrypt(b"version = 1\n", &prot).unwrap();
+        assert!(!is_passphrase_vault(Path::new("v"), &ct).unwrap());
+        let key = Key::Identities {
+            identities: vec![Box::new(id)],
+            source: "k".into(),
+        };
+        assert_eq!(
+            &decrypt(Path::new("v"), &ct, &key).unwrap()[..],
+            b"version = 1\n"
+        );
+        let other = Key::Identities {
+            identities: vec![Box::new(age::x25519::Identity::generate())],
+            source: "k2".into(),
+        };
+        assert!(matches!(
+            decrypt(Path::new("v"), &ct, &other),
+            Err(VaultError::NoMatchingIdentity { .. })
+        ));
+        assert!(matches!(
+            decrypt(Path::new("v"), b"hello", &key),
+            Err(VaultError::NotAge(_))
+        ));
+    }
+
+    #[test]
+    fn unique_names() {
+        let v = sample();
+        assert_eq!(v.unique_name("microsoft"), "microsoft-2");
+        assert_eq!(v.unique_name("Token"), "Token-2");
+        assert_eq!(v.unique_name("github"), "github");
+    }
+}
