@@ -354,6 +354,15 @@ impl Otp {
         self.counter = counter;
     }
 
+    /// Whether both make the same codes (same secret and parameters; the HOTP counter aside).
+    pub fn same_generator(&self, other: &Otp) -> bool {
+        self.kind == other.kind
+            && self.secret == other.secret
+            && self.algorithm == other.algorithm
+            && self.digits == other.digits
+            && (!self.kind.is_timed() || self.period == other.period)
+    }
+
     /// The HMAC over a moving factor (counter or time step), via totp-rs.
     fn hmac(&self, moving_factor: u64) -> Vec<u8> {
         // totp-rs divides the time by its step, so step 1 makes `sign` take the factor as is.

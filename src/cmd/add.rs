@@ -57,9 +57,11 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     let now = now_or(None)?;
     let mut added = Vec::new();
     for mut acc in found {
-        if let Some(existing) = session.vault.accounts.iter().find(|e| {
-            e.otp.secret() == acc.otp.secret() && e.issuer.eq_ignore_ascii_case(&acc.issuer)
-        }) {
+        if let Some(existing) =
+            session.vault.accounts.iter().find(|e| {
+                e.otp.same_generator(&acc.otp) && e.issuer.eq_ignore_ascii_case(&acc.issuer)
+            })
+        {
             eprintln!(
                 "skipped {}: already in the vault as {:?}",
                 acc.display_label(),

@@ -1,0 +1,146 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[authcli] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'authcli'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'authcli'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create a new vault (passphrase-protected, or key-based with --identity)'
+            cand add 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
+            cand list 'List accounts (never secrets)'
+            cand code 'Print the current code of one account'
+            cand remove 'Remove an account'
+            cand rename 'Rename an account'
+            cand completions 'Print a shell completion script'
+            cand generate-assets 'Regenerate completions/ and man/ (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'authcli;init'= {
+            cand -r 'Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable'
+            cand --recipient 'Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;add'= {
+            cand --uri 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin'
+            cand --qr 'Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin'
+            cand --issuer 'Service name, e.g. GitHub (with --secret)'
+            cand --account 'User name at the service, e.g. me@example.com (with --secret)'
+            cand --algorithm 'HMAC algorithm (with --secret)'
+            cand --digits 'Code length, 6-10 (with --secret)'
+            cand --period 'Seconds each code is valid (with --secret)'
+            cand --counter 'Initial HOTP counter (with --hotp)'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --secret 'Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)'
+            cand --hotp 'Counter-based (HOTP) instead of time-based (with --secret)'
+            cand --steam 'Steam Guard (5 characters) (with --secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'authcli;list'= {
+            cand --at 'Time for --codes: unix seconds or RFC 3339 [default: now]'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --codes 'Also show each current code and the seconds left'
+            cand --json 'Print a JSON array on stdout'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;code'= {
+            cand --at 'Time to compute the code for: unix seconds or RFC 3339 [default: now]'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --next 'The code of the next period'
+            cand --json 'Print a JSON object with the code and seconds left'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;remove'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -y 'Do not ask for confirmation (required without a terminal)'
+            cand --yes 'Do not ask for confirmation (required without a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;rename'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;completions'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;generate-assets'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;help'= {
+            cand init 'Create a new vault (passphrase-protected, or key-based with --identity)'
+            cand add 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
+            cand list 'List accounts (never secrets)'
+            cand code 'Print the current code of one account'
+            cand remove 'Remove an account'
+            cand rename 'Rename an account'
+            cand completions 'Print a shell completion script'
+            cand generate-assets 'Regenerate completions/ and man/ (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'authcli;help;init'= {
+        }
+        &'authcli;help;add'= {
+        }
+        &'authcli;help;list'= {
+        }
+        &'authcli;help;code'= {
+        }
+        &'authcli;help;remove'= {
+        }
+        &'authcli;help;rename'= {
+        }
+        &'authcli;help;completions'= {
+        }
+        &'authcli;help;generate-assets'= {
+        }
+        &'authcli;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

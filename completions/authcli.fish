@@ -1,0 +1,102 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_authcli_global_optspecs
+    string join \n vault= identity= passphrase-file= h/help V/version
+end
+
+function __fish_authcli_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_authcli_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_authcli_using_subcommand
+    set -l cmd (__fish_authcli_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c authcli -n "__fish_authcli_needs_command" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_needs_command" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_needs_command" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authcli -n "__fish_authcli_needs_command" -s V -l version -d 'Print version'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "list" -d 'List accounts (never secrets)'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "code" -d 'Print the current code of one account'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "remove" -d 'Remove an account'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "rename" -d 'Rename an account'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for maintainers)'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authcli -n "__fish_authcli_using_subcommand init" -s r -l recipient -d 'Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable' -r
+complete -c authcli -n "__fish_authcli_using_subcommand init" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand init" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand init" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand init" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l uri -d 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin' -r
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l qr -d 'Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l issuer -d 'Service name, e.g. GitHub (with --secret)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l account -d 'User name at the service, e.g. me@example.com (with --secret)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l algorithm -d 'HMAC algorithm (with --secret)' -r -f -a "SHA1\t'HMAC-SHA1 (what nearly every service uses)'
+SHA256\t'HMAC-SHA256'
+SHA512\t'HMAC-SHA512'"
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l digits -d 'Code length, 6-10 (with --secret)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l period -d 'Seconds each code is valid (with --secret)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l counter -d 'Initial HOTP counter (with --hotp)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l secret -d 'Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)'
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l hotp -d 'Counter-based (HOTP) instead of time-based (with --secret)'
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l steam -d 'Steam Guard (5 characters) (with --secret)'
+complete -c authcli -n "__fish_authcli_using_subcommand add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authcli -n "__fish_authcli_using_subcommand list" -l at -d 'Time for --codes: unix seconds or RFC 3339 [default: now]' -r
+complete -c authcli -n "__fish_authcli_using_subcommand list" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand list" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand list" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand list" -l codes -d 'Also show each current code and the seconds left'
+complete -c authcli -n "__fish_authcli_using_subcommand list" -l json -d 'Print a JSON array on stdout'
+complete -c authcli -n "__fish_authcli_using_subcommand list" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l at -d 'Time to compute the code for: unix seconds or RFC 3339 [default: now]' -r
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l next -d 'The code of the next period'
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l json -d 'Print a JSON object with the code and seconds left'
+complete -c authcli -n "__fish_authcli_using_subcommand code" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand remove" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand remove" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand remove" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand remove" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c authcli -n "__fish_authcli_using_subcommand remove" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand rename" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rename" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rename" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rename" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand completions" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand completions" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand completions" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "list" -d 'List accounts (never secrets)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "code" -d 'Print the current code of one account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "remove" -d 'Remove an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "rename" -d 'Rename an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for maintainers)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

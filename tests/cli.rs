@@ -1,0 +1,588 @@
+//! End-to-end tests of the real binary on temporary vaults. Expected codes come from oathtool or
+//! the RFC tables, never from authcli itself.
+
+mod common;
+
+use common::{Env, have, oathtool_totp, path_str};
+
+const RFC_SEED_B32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"; // "12345678901234567890"
+
+#[test]
+fn rfc6238_code_through_the_cli() {
+    let env = Env::with_key_vault();
+    env.add_secret("rfc", RFC_SEED_B32, &["--digits", "8"]);
+    // RFC 6238 Appendix B.
+    assert_eq!(env.ok(&["code", "rfc", "--at", "59"], ""), "94287082\n");
+    assert_eq!(
+        env.ok(&["code", "rfc", "--at", "1111111109"], ""),
+        "07081804\n"
+    );
+    assert_eq!(
+        env.ok(&["code", "rfc", "--at", "2005-03-18T01:58:29Z"], ""),
+        "07081804\n"
+    );
+    assert_eq!(
+        env.ok(&["code", "rfc", "--at", "2005-03-18T02:58:29+01:00"], ""),
+        "07081804\n"
+    );
+}
+
+#[test]
+fn codes_match_oathtool_across_algorithms_digits_periods_and_times() {
+    if !have("oathtool") {
+        return;
+    }
+    let env = Env::with_key_vault();
+    let secrets = [
+        ("SHA1", "JBSWY3DPEHPK3PXP"),
+        (
+            "SHA256",
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA",
+        ),
+        ("SHA512", "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ"),
+    ];
+    // A fixed pseudo-random sequence of times (LCG), plus edges.
+    let mut t: u64 = 1_700_000_000;
+    let mut times = vec![0u64, 29, 30, 59, 1_234_567_890, 4_102_444_800];
+    for _ in 0..4 {
+        t = t.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1) % 4_000_000_000;
+        times.push(t);
+    }
+    let mut n = 0;
+    for (alg, secret) in secrets {
+        for digits in [6u8, 7, 8] {
+            for period in [15u32, 30, 60] {
+                let name = format!("a{n}");
+                n += 1;
+                env.add_secret(
+                    &name,
+                    secret,
+                    &[
+                        "--algorithm",
+                        alg,
+                        "--digits",
+                        &digits.to_string(),
+                        "--period",
+                        &period.to_string(),
+                    ],
+                );
+                for &t in &times {
+                    let got = env.ok(&["code", &name, "--at", &t.to_string()], "");
+                    let want = oathtool_totp(secret, alg, digits, period, t);
+                    assert_eq!(got.trim(), want, "{alg} {digits} digits {period}s at {t}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn microsoft_entra_uri_with_80_bit_lowercase_secret_and_mismatched_label() {
+    let env = Env::with_key_vault();
+    let uri =
+        "otpauth://totp/Contoso%3Anome.cognome%40unipi.it?secret=jbswy3dpehpk3pxp&issuer=Microsoft";
+    let (code, out, err) = env.run(&["add", "--uri", uri], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with("added \"microsoft\" (Microsoft: nome.cognome@unipi.it); current code "),
+        "{err}"
+    );
+    let listed = env.ok(&["list", "--json"], "");
+    let v: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(v[0]["name"], "microsoft");
+    assert_eq!(v[0]["issuer"], "Microsoft");
+    assert_eq!(v[0]["account"], "nome.cognome@unipi.it");
+    if have("oathtool") {
+        for t in [59u64, 1_764_000_000, 2_000_000_000] {
+            let got = env.ok(&["code", "unipi", "--at", &t.to_string()], "");
+            assert_eq!(
+                got.trim(),
+                oathtool_totp("JBSWY3DPEHPK3PXP", "SHA1", 6, 30, t)
+            );
+        }
+    }
+}
+
+#[test]
+fn stdout_carries_only_the_code() {
+    let env = Env::with_key_vault();
+    env.add_secret("rfc", RFC_SEED_B32, &["--digits", "8"]);
+    let (code, out, err) = env.run(&["code", "rfc", "--at", "59"], "");
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "94287082\n", ""));
+    // Through a real pipe into another command.
+    let bin = assert_cmd::cargo::cargo_bin("authcli");
+    let out = std::process::Command::new("sh")
+        .args(["-c", &format!("'{}' code rfc --at 59 | cat", bin.display())])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("AUTHCLI_VAULT", &env.vault)
+        .env("AUTHCLI_IDENTITY", &env.key)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "94287082\n");
+}
+
+#[test]
+fn code_json_and_next() {
+    let env = Env::with_key_vault();
+    env.add_secret(
+        "rfc",
+        RFC_SEED_B32,
+        &["--digits", "8", "--issuer", "RFC", "--account", "me"],
+    );
+    let out = env.ok(&["code", "rfc", "--at", "59", "--json"], "");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["code"], "94287082");
+    assert_eq!(v["remaining"], 1);
+    assert_eq!(v["period"], 30);
+    assert_eq!(v["issuer"], "RFC");
+    assert_eq!(v["account"], "me");
+    // --next at 29 is the code at 59 (RFC row 1).
+    assert_eq!(
+        env.ok(&["code", "rfc", "--at", "29", "--next"], ""),
+        "94287082\n"
+    );
+}
+
+#[test]
+fn hotp_counter_survives_restarts_and_refuses_at() {
+    let env = Env::with_key_vault();
+    env.add_secret("hw", RFC_SEED_B32, &["--hotp"]);
+    // RFC 4226 Appendix D, counters 0, 1, 2, each from a new process.
+    for want in ["755224", "287082", "359152"] {
+        assert_eq!(env.ok(&["code", "hw"], "").trim(), want);
+    }
+    let before = env.vault_bytes();
+    let err = env.fails(&["code", "hw", "--at", "59"], "", 1);
+    assert!(err.contains("HOTP"), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"], "")).unwrap();
+    assert_eq!(v[0]["counter"], 3);
+    assert_eq!(v[0]["period"], serde_json::Value::Null);
+    // Starting counter given at add time.
+    env.add_secret(
+        "hw2",
+        RFC_SEED_B32,
+        &["--hotp", "--counter", "9", "--issuer", "Other"],
+    );
+    assert_eq!(env.ok(&["code", "hw2"], "").trim(), "520489");
+}
+
+#[test]
+fn query_rules_and_exit_code_3() {
+    let env = Env::with_key_vault();
+    env.add_secret(
+        "github",
+        "JBSWY3DPEHPK3PXP",
+        &["--issuer", "GitHub", "--account", "me@example.com"],
+    );
+    env.add_secret(
+        "gitlab",
+        "JBSWY3DPEHPK3PXQ",
+        &["--issuer", "GitLab", "--account", "me@example.com"],
+    );
+    env.add_secret("git", "JBSWY3DPEHPK3PXR", &["--issuer", "Gitea"]);
+    let before = env.vault_bytes();
+    // Exact name wins over substring matches.
+    env.ok(&["code", "git"], "");
+    env.ok(&["code", "GITHUB"], "");
+    env.ok(&["code", "lab"], "");
+    let err = env.fails(&["code", "example"], "", 3);
+    assert!(
+        err.contains("matches 2 accounts") && err.contains("github") && err.contains("gitlab"),
+        "{err}"
+    );
+    let err = env.fails(&["code", "githbu"], "", 3);
+    assert!(err.contains("did you mean \"github\"?"), "{err}");
+    let err = env.fails(&["code", "zzz"], "", 3);
+    assert!(err.contains("no account matches \"zzz\""), "{err}");
+    env.fails(&["remove", "example", "--yes"], "", 3);
+    env.fails(&["rename", "nothing", "x"], "", 3);
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn list_table_filter_and_json_schema() {
+    let env = Env::with_key_vault();
+    env.add_secret(
+        "github",
+        "JBSWY3DPEHPK3PXP",
+        &["--issuer", "GitHub", "--account", "me"],
+    );
+    env.add_secret("hw", RFC_SEED_B32, &["--hotp", "--issuer", "Token"]);
+    let out = env.ok(&["list"], "");
+    assert_eq!(out.lines().count(), 2);
+    assert!(out.contains("github") && out.contains("GitHub") && out.contains("totp"));
+    assert!(!out.contains("JBSWY3DPEHPK3PXP"));
+    let out = env.ok(&["list", "hub"], "");
+    assert_eq!(out.lines().count(), 1);
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["list", "--json", "--codes", "--at", "59"], "")).unwrap();
+    let keys: Vec<&String> = v[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "account",
+            "algorithm",
+            "code",
+            "counter",
+            "digits",
+            "issuer",
+            "name",
+            "period",
+            "remaining",
+            "type"
+        ]
+    );
+    assert_eq!(
+        v[1]["code"],
+        serde_json::Value::Null,
+        "listing never spends an HOTP code"
+    );
+    if have("oathtool") {
+        assert_eq!(
+            v[0]["code"],
+            oathtool_totp("JBSWY3DPEHPK3PXP", "SHA1", 6, 30, 59)
+        );
+    }
+    assert!(!env.ok(&["list", "--json"], "").contains("code"));
+}
+
+#[test]
+fn default_names_slugs_and_suffixes() {
+    let env = Env::with_key_vault();
+    env.ok(
+        &["add", "--secret", "--issuer", "Acme Corp. (EU)"],
+        "JBSWY3DPEHPK3PXP\n",
+    );
+    env.ok(
+        &["add", "--secret", "--issuer", "Acme Corp (EU)"],
+        "JBSWY3DPEHPK3PXQ\n",
+    );
+    env.ok(
+        &["add", "--secret", "--account", "Me@Example.com"],
+        "JBSWY3DPEHPK3PXR\n",
+    );
+    let v: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"], "")).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["acme-corp-eu", "acme-corp-eu-2", "me-example-com"]);
+}
+
+#[test]
+fn duplicate_name_and_same_secret() {
+    let env = Env::with_key_vault();
+    env.add_secret("work", "JBSWY3DPEHPK3PXP", &["--issuer", "Example"]);
+    let before = env.vault_bytes();
+    let err = env.fails(&["add", "WORK", "--secret"], "JBSWY3DPEHPK3PXQ\n", 1);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+    // The same secret and issuer again is skipped, not duplicated.
+    let (code, _, err) = env.run(
+        &["add", "--secret", "--issuer", "example"],
+        "JBSWY3DPEHPK3PXP\n",
+    );
+    assert_eq!(code, 0);
+    assert!(err.contains("already in the vault as \"work\""), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn remove_and_rename() {
+    let env = Env::with_key_vault();
+    env.add_secret("a", "JBSWY3DPEHPK3PXP", &[]);
+    env.add_secret("b", "JBSWY3DPEHPK3PXQ", &[]);
+    let before = env.vault_bytes();
+    let err = env.fails(&["remove", "a"], "", 1);
+    assert!(err.contains("--yes"), "{err}");
+    let err = env.fails(&["rename", "a", "B"], "", 1);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+    env.ok(&["rename", "a", "alpha"], "");
+    env.ok(&["code", "alpha"], "");
+    env.ok(&["remove", "alpha", "--yes"], "");
+    env.fails(&["code", "alpha"], "", 3);
+    env.ok(&["rename", "b", "B"], "");
+}
+
+#[test]
+fn writes_keep_a_backup_and_private_permissions() {
+    let env = Env::with_key_vault();
+    let first = env.vault_bytes();
+    env.add_secret("a", "JBSWY3DPEHPK3PXP", &[]);
+    let bak = env.vault.with_file_name("vault.age.bak");
+    assert_eq!(
+        std::fs::read(&bak).unwrap(),
+        first,
+        ".bak is the previous vault"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&env.vault), 0o600);
+        assert_eq!(mode(env.vault.parent().unwrap()), 0o700);
+        assert_eq!(mode(&env.key), 0o600);
+    }
+    // No temporary files are left behind.
+    let names: Vec<String> = std::fs::read_dir(env.vault.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        names.iter().all(|n| !std::path::Path::new(n)
+            .extension()
+            .is_some_and(|e| e == "tmp")),
+        "{names:?}"
+    );
+    // The backup opens: point the vault at it.
+    let (code, out, _) = {
+        let mut c = env.cmd();
+        c.env("AUTHCLI_VAULT", &bak).args(["list"]);
+        env.run_with(c, "")
+    };
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn init_refuses_an_existing_vault() {
+    let env = Env::with_key_vault();
+    let before = env.vault_bytes();
+    let err = env.fails(&["init"], "", 1);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn no_vault_gives_the_init_hint() {
+    let env = Env::new();
+    let err = env.fails(&["code", "x"], "", 1);
+    assert!(
+        err.contains("no vault at") && err.contains("authcli init"),
+        "{err}"
+    );
+    let err = env.fails(&["add", "--secret"], "JBSWY3DPEHPK3PXP\n", 1);
+    assert!(err.contains("authcli init"), "{err}");
+    assert!(!env.vault.exists());
+}
+
+#[test]
+fn two_recipients_open_with_either_identity() {
+    let env = Env::new();
+    let backup = env.dir.path().join("backup.txt");
+    // Make the backup identity with a throwaway init, then use its recipient.
+    let other = Env::new();
+    let backup_recipient = {
+        let mut c = other.cmd();
+        c.env("AUTHCLI_IDENTITY", &backup).args(["init"]);
+        let (code, out, err) = other.run_with(c, "");
+        assert_eq!(code, 0, "{err}");
+        out.trim().to_owned()
+    };
+    assert!(backup_recipient.starts_with("age1"));
+    let out = env.ok(&["init", "--recipient", &backup_recipient], "");
+    assert_eq!(out.lines().count(), 2, "both recipients printed: {out}");
+    // Add with the backup identity; read with the main one, and the other way round.
+    let with_backup = |args: &[&str], stdin: &str| {
+        let mut c = env.cmd();
+        c.env("AUTHCLI_IDENTITY", &backup).args(args);
+        env.run_with(c, stdin)
+    };
+    assert_eq!(
+        with_backup(&["add", "rfc", "--secret", "--digits", "8"], RFC_SEED_B32).0,
+        0
+    );
+    assert_eq!(env.ok(&["code", "rfc", "--at", "59"], ""), "94287082\n");
+    env.add_secret("second", "JBSWY3DPEHPK3PXP", &[]);
+    let (code, out, err) = with_backup(&["code", "rfc", "--at", "59"], "");
+    assert_eq!((code, out.as_str()), (0, "94287082\n"), "{err}");
+}
+
+#[test]
+fn ssh_ed25519_and_rsa_identities() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    for kind in ["ed25519", "rsa"] {
+        let env = Env::new();
+        let key = env.dir.path().join(format!("id_{kind}"));
+        let st = std::process::Command::new("ssh-keygen")
+            .args([
+                "-q",
+                "-t",
+                kind,
+                "-N",
+                "",
+                "-C",
+                "test",
+                "-f",
+                path_str(&key),
+            ])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut c = env.cmd();
+        c.env("AUTHCLI_IDENTITY", &key).args(["init"]);
+        let (code, out, err) = env.run_with(c, "");
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with(&format!("ssh-{kind}")), "{out}");
+        let mut c = env.cmd();
+        c.env("AUTHCLI_IDENTITY", &key)
+            .args(["add", "rfc", "--secret", "--digits", "8"]);
+        assert_eq!(env.run_with(c, RFC_SEED_B32).0, 0);
+        let mut c = env.cmd();
+        c.env("AUTHCLI_IDENTITY", &key)
+            .args(["code", "rfc", "--at", "59"]);
+        assert_eq!(env.run_with(c, "").1, "94287082\n");
+    }
+}
+
+#[test]
+fn wrong_or_missing_identity_is_exit_4() {
+    let env = Env::with_key_vault();
+    env.add_secret("a", "JBSWY3DPEHPK3PXP", &[]);
+    let before = env.vault_bytes();
+    let other = env.dir.path().join("other.txt");
+    std::fs::write(
+        &other,
+        "AGE-SECRET-KEY-1GQ9778VQXMMJVE8SK7J6VT8UJ4HDQAJUVSFCWCM02D8GEWQ72PVQ2Y5J33\n",
+    )
+    .unwrap();
+    let mut c = env.cmd();
+    c.env("AUTHCLI_IDENTITY", &other).args(["code", "a"]);
+    let (code, out, err) = env.run_with(c, "");
+    assert_eq!((code, out.as_str()), (4, ""), "{err}");
+    assert!(err.contains("none of the identities"), "{err}");
+    let mut c = env.cmd();
+    c.env_remove("AUTHCLI_IDENTITY").args(["code", "a"]);
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("--identity"), "{err}");
+    let mut c = env.cmd();
+    c.env("AUTHCLI_IDENTITY", env.dir.path().join("missing.txt"))
+        .args(["code", "a"]);
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("no such file"), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn passphrase_vault_env_file_wrong_and_missing() {
+    // scrypt costs about a second per operation: this is the one passphrase test.
+    let env = Env::new();
+    let pass_file = env.dir.path().join("pass.txt");
+    std::fs::write(
+        &pass_file,
+        "correct horse battery staple\nsecond line ignored\n",
+    )
+    .unwrap();
+    let run = |vars: &[(&str, &str)], args: &[&str], stdin: &str| {
+        let mut c = env.cmd();
+        c.env_remove("AUTHCLI_IDENTITY");
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        c.args(args);
+        env.run_with(c, stdin)
+    };
+    let (code, _, err) = run(
+        &[("AUTHCLI_PASSPHRASE", "correct horse battery staple")],
+        &["init"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(
+        &[],
+        &[
+            "--passphrase-file",
+            path_str(&pass_file),
+            "add",
+            "rfc",
+            "--secret",
+            "--digits",
+            "8",
+        ],
+        RFC_SEED_B32,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(
+        &[("AUTHCLI_PASSPHRASE_FILE", path_str(&pass_file))],
+        &["code", "rfc", "--at", "59"],
+        "",
+    );
+    assert_eq!((code, out.as_str()), (0, "94287082\n"));
+    let before = env.vault_bytes();
+    let (code, out, err) = run(&[("AUTHCLI_PASSPHRASE", "wrong")], &["code", "rfc"], "");
+    assert_eq!((code, out.as_str()), (4, ""));
+    assert!(err.contains("wrong passphrase"), "{err}");
+    let (code, _, err) = run(&[], &["code", "rfc"], "");
+    assert_eq!(code, 4);
+    assert!(
+        err.contains("no terminal") && err.contains("AUTHCLI_PASSPHRASE_FILE"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[("AUTHCLI_PASSPHRASE", "")], &["code", "rfc"], "");
+    assert_eq!(code, 4);
+    assert!(err.contains("empty"), "{err}");
+    let (code, _, err) = run(
+        &[],
+        &["--passphrase-file", "/nonexistent/pass", "code", "rfc"],
+        "",
+    );
+    assert_eq!(code, 4);
+    assert!(err.contains("/nonexistent/pass"), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+    // A key-based unlock attempt on a passphrase vault says what is needed.
+    let mut c = env.cmd();
+    c.args(["code", "rfc"]);
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 4, "{err}");
+}
+
+#[test]
+fn init_without_terminal_or_passphrase_source_is_exit_4() {
+    let env = Env::new();
+    let mut c = env.cmd();
+    c.env_remove("AUTHCLI_IDENTITY").args(["init"]);
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("no terminal"), "{err}");
+    assert!(!env.vault.exists());
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let env = Env::with_key_vault();
+    let (code, _, _) = env.run(&["code"], "");
+    assert_eq!(code, 2);
+    let (code, _, err) = env.run(&["cod", "x"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("code"), "clap suggests the subcommand: {err}");
+    let (code, _, _) = env.run(&["add", "x"], "");
+    assert_eq!(code, 2, "add needs a source");
+    let (code, _, _) = env.run(&["add", "--secret", "--algorithm", "MD5"], "");
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn bad_secret_input_never_echoes_the_secret() {
+    let env = Env::with_key_vault();
+    let before = env.vault_bytes();
+    let err = env.fails(&["add", "x", "--secret"], "MYSECRET1SECRET\n", 1);
+    assert!(err.contains("base32"), "{err}");
+    assert!(!err.contains("MYSECRET"), "{err}");
+    let err = env.fails(
+        &["add", "x", "--secret", "--digits", "11"],
+        "JBSWY3DPEHPK3PXP\n",
+        1,
+    );
+    assert!(err.contains("digits must be 6-10, got 11"), "{err}");
+    env.fails(&["add", "x", "--secret"], "", 1);
+    assert_eq!(env.vault_bytes(), before);
+}

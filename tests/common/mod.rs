@@ -1,0 +1,147 @@
+//! Shared helpers for the integration tests: a hermetic environment around the real binary.
+#![allow(dead_code, clippy::unused_self)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// A temporary HOME with a vault path and an identity path, and a cleared environment.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub vault: PathBuf,
+    pub key: PathBuf,
+}
+
+impl Env {
+    /// A fresh environment; no vault yet.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("data").join("vault.age");
+        let key = dir.path().join("key.txt");
+        Self { dir, vault, key }
+    }
+
+    /// A fresh environment with an initialised key-based vault.
+    pub fn with_key_vault() -> Self {
+        let env = Self::new();
+        env.ok(&["init"], "");
+        env
+    }
+
+    /// The binary with a cleared environment: HOME, PATH, the vault and the identity.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("authcli").unwrap();
+        c.env_clear()
+            .env("HOME", self.dir.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AUTHCLI_VAULT", &self.vault)
+            .env("AUTHCLI_IDENTITY", &self.key)
+            .current_dir(self.dir.path());
+        c
+    }
+
+    /// Runs with `stdin`, returning (exit code, stdout, stderr).
+    pub fn run_with(&self, mut c: Command, stdin: &str) -> (i32, String, String) {
+        use std::io::Write;
+        use std::process::Stdio;
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        {
+            let mut si = child.stdin.take().unwrap();
+            let _ = si.write_all(stdin.as_bytes());
+        }
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs `authcli ARGS` with `stdin`.
+    pub fn run(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
+        let mut c = self.cmd();
+        c.args(args);
+        self.run_with(c, stdin)
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let (code, out, err) = self.run(args, stdin);
+        assert_eq!(code, 0, "authcli {args:?} failed: {err}");
+        out
+    }
+
+    /// Runs and asserts the exit code; returns stderr.
+    pub fn fails(&self, args: &[&str], stdin: &str, want: i32) -> String {
+        let (code, out, err) = self.run(args, stdin);
+        assert_eq!(
+            code, want,
+            "authcli {args:?}: exit {code}, stdout {out:?}, stderr {err:?}"
+        );
+        assert!(out.is_empty(), "stdout must stay empty on failure: {out:?}");
+        assert_eq!(err.lines().count(), 1, "one line on stderr: {err:?}");
+        assert!(!err.contains("panicked"), "{err}");
+        err
+    }
+
+    /// The vault's bytes (to prove a failure left it untouched).
+    pub fn vault_bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.vault).unwrap()
+    }
+
+    /// Adds an account from a base32 secret with extra flags.
+    pub fn add_secret(&self, name: &str, secret: &str, flags: &[&str]) {
+        let mut args = vec!["add", name, "--secret"];
+        args.extend_from_slice(flags);
+        self.ok(&args, &format!("{secret}\n"));
+    }
+}
+
+/// Whether an external tool is on PATH; in CI a missing tool is a failure, not a skip.
+pub fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is required in CI (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: {tool} is not installed");
+    }
+    found
+}
+
+/// oathtool's TOTP code, the independent oracle.
+pub fn oathtool_totp(secret_b32: &str, alg: &str, digits: u8, period: u32, t: u64) -> String {
+    let out = Command::new("oathtool")
+        .args([
+            &format!("--totp={alg}"),
+            "-d",
+            &digits.to_string(),
+            "-s",
+            &format!("{period}s"),
+            "-N",
+            &format!("@{t}"),
+            "-b",
+            secret_b32,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Path of a file inside the env.
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}

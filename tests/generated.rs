@@ -1,0 +1,56 @@
+//! completions/ and man/ are generated from the clap definitions; this test fails when they are
+//! stale. Regenerate with `cargo run -- generate-assets` (or `SNAPSHOTS=overwrite cargo test`).
+
+use std::path::Path;
+
+use authcli::cmd::completions::{SHELLS, completion, man_pages};
+
+fn check(path: &Path, want: &[u8], stale: &mut Vec<String>) {
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, want).unwrap();
+        return;
+    }
+    match std::fs::read(path) {
+        Ok(have) if have == want => {}
+        _ => stale.push(path.display().to_string()),
+    }
+}
+
+#[test]
+fn completions_and_man_pages_are_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stale = Vec::new();
+    for (shell, file) in SHELLS {
+        check(
+            &root.join("completions").join(file),
+            &completion(shell),
+            &mut stale,
+        );
+    }
+    let pages = man_pages().unwrap();
+    assert!(pages.len() >= 7, "authcli.1 plus one page per subcommand");
+    for (file, bytes) in &pages {
+        check(&root.join("man").join(file), bytes, &mut stale);
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `cargo run -- generate-assets`): {stale:?}"
+    );
+}
+
+#[test]
+fn completion_scripts_name_every_subcommand() {
+    let bash = String::from_utf8(completion(clap_complete::Shell::Bash)).unwrap();
+    for sub in [
+        "init",
+        "add",
+        "list",
+        "code",
+        "remove",
+        "rename",
+        "completions",
+    ] {
+        assert!(bash.contains(sub), "{sub} missing from bash completions");
+    }
+}
