@@ -335,9 +335,9 @@ fn writes_keep_a_backup_and_private_permissions() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert!(
-        names.iter().all(|n| !std::path::Path::new(n)
+        names.iter().all(|n| std::path::Path::new(n)
             .extension()
-            .is_some_and(|e| e == "tmp")),
+            .is_none_or(|e| e != "tmp")),
         "{names:?}"
     );
     // The backup opens: point the vault at it.
