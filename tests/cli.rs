@@ -586,3 +586,129 @@ fn bad_secret_input_never_echoes_the_secret() {
     env.fails(&["add", "x", "--secret"], "", 1);
     assert_eq!(env.vault_bytes(), before);
 }
+
+/// Encrypts `toml` to the env's identity, as a vault written by someone else would be.
+fn craft_vault(env: &Env, toml: &str) -> Vec<u8> {
+    let ids = authcli::vault::load_identity(&env.key).unwrap();
+    authcli::vault::encrypt(
+        toml.as_bytes(),
+        &authcli::vault::Protection::Recipients(ids.recipients),
+    )
+    .unwrap()
+}
+
+#[test]
+fn bad_vault_files_are_refused_and_left_untouched() {
+    let env = Env::with_key_vault();
+    env.add_secret("a", "JBSWY3DPEHPK3PXP", &["--issuer", "Example"]);
+    let good = env.vault_bytes();
+    let recipients = authcli::vault::load_identity(&env.key).unwrap().recipients;
+    let header_end = good.windows(4).position(|w| w == b"\n---").unwrap();
+    let mut cases: Vec<(String, Vec<u8>, i32, &str)> = vec![
+        ("empty file".into(), vec![], 1, "not an authcli vault"),
+        (
+            "plain TOML".into(),
+            b"version = 1\n".to_vec(),
+            1,
+            "not an authcli vault",
+        ),
+        (
+            "PNG bytes".into(),
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            1,
+            "not an authcli vault",
+        ),
+        (
+            "version 99".into(),
+            craft_vault(&env, "version = 99\nfuture = true\n"),
+            1,
+            "newer authcli",
+        ),
+        (
+            "unknown key".into(),
+            craft_vault(&env, "version = 1\ncolour = \"red\"\n"),
+            1,
+            "unknown field",
+        ),
+        (
+            "duplicate names".into(),
+            craft_vault(
+                &env,
+                "version = 1\n[[accounts]]\nname = \"x\"\ntype = \"totp\"\nsecret = \"JBSWY3DPEHPK3PXP\"\n[[accounts]]\nname = \"X\"\ntype = \"totp\"\nsecret = \"JBSWY3DPEHPK3PXQ\"\n",
+            ),
+            1,
+            "two accounts are named",
+        ),
+        (
+            "bad secret inside".into(),
+            craft_vault(
+                &env,
+                "version = 1\n[[accounts]]\nname = \"x\"\ntype = \"totp\"\nsecret = \"SECRET1SECRET\"\n",
+            ),
+            1,
+            "base32",
+        ),
+        (
+            "another key's vault".into(),
+            authcli::vault::encrypt(
+                b"version = 1\n",
+                &authcli::vault::Protection::Recipients(vec![
+                    "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into(),
+                ]),
+            )
+            .unwrap(),
+            4,
+            "none of the identities",
+        ),
+    ];
+    assert_eq!(recipients.len(), 1);
+    for eighth in 1..8 {
+        let cut = good.len() * eighth / 8;
+        cases.push((
+            format!("truncated at {eighth}/8"),
+            good[..cut].to_vec(),
+            1,
+            "",
+        ));
+    }
+    let mut flipped_header = good.clone();
+    flipped_header[header_end - 5] ^= 0x01;
+    cases.push(("bit flip in header".into(), flipped_header, 1, ""));
+    let mut flipped_body = good.clone();
+    let last = flipped_body.len() - 3;
+    flipped_body[last] ^= 0x01;
+    cases.push(("bit flip in body".into(), flipped_body, 1, "corrupt"));
+
+    for (what, bytes, want_code, want_msg) in cases {
+        std::fs::write(&env.vault, &bytes).unwrap();
+        for args in [
+            &["code", "a"][..],
+            &["list"][..],
+            &["add", "new", "--secret"][..],
+            &["remove", "a", "--yes"][..],
+        ] {
+            let (code, out, err) = env.run(args, "JBSWY3DPEHPK3PXR\n");
+            assert_ne!(code, 0, "{what}: {args:?} succeeded");
+            assert!(
+                code == want_code || (want_code == 1 && code == 4 && what.starts_with("bit flip")),
+                "{what}: {args:?} exit {code}: {err}"
+            );
+            assert!(out.is_empty(), "{what}: stdout {out:?}");
+            assert_eq!(err.lines().count(), 1, "{what}: {err}");
+            assert!(err.contains(want_msg), "{what}: {err}");
+            assert!(
+                !err.contains("JBSWY3DPEHPK3PX"),
+                "{what}: secret leaked: {err}"
+            );
+            assert!(
+                !err.contains("SECRET1SECRET"),
+                "{what}: secret leaked: {err}"
+            );
+            assert_eq!(
+                env.vault_bytes(),
+                bytes,
+                "{what}: {args:?} changed the vault"
+            );
+        }
+    }
+}

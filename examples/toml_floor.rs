@@ -1,0 +1,34 @@
+//! Benchmark helper: how long parsing a decrypted vault takes, as plain TOML (`toml::Table`, the
+//! floor) and through authcli's schema (`vault::parse`). Usage: toml_floor PLAINTEXT.toml
+
+use std::time::Instant;
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: toml_floor PLAINTEXT.toml");
+    let bytes = std::fs::read(&path).expect("readable file");
+    let text = std::str::from_utf8(&bytes).expect("UTF-8");
+    let runs = 20;
+    let time = |f: &dyn Fn()| {
+        let mut best = f64::MAX;
+        for _ in 0..runs {
+            let t = Instant::now();
+            f();
+            best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        best
+    };
+    let floor = time(&|| {
+        let t: toml::Table = toml::from_str(text).expect("valid TOML");
+        std::hint::black_box(t);
+    });
+    let ours = time(&|| {
+        let v = authcli::vault::parse(std::path::Path::new(&path), &bytes).expect("valid vault");
+        std::hint::black_box(v);
+    });
+    println!(
+        "{} KiB: toml::from_str into a Table {floor:.1} ms (best of {runs}); authcli vault::parse {ours:.1} ms",
+        bytes.len() / 1024
+    );
+}

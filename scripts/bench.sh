@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmarks `authcli code` against oathtool, side by side with hyperfine, on key-based vaults of
+# 1, 100 and 10,000 accounts; the passphrase vault's unlock; and the TOML parse floor at 10,000.
+# Needs: hyperfine, oathtool, age (apt-get install -y hyperfine oathtool age).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for t in hyperfine oathtool age; do
+  command -v "$t" >/dev/null || { echo "bench.sh needs $t (apt-get install -y $t)" >&2; exit 1; }
+done
+cargo build --release --locked --quiet
+cargo build --release --locked --quiet --example toml_floor
+bin=$PWD/target/release/authcli
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+secret=JBSWY3DPEHPK3PXP
+export AUTHCLI_IDENTITY=$work/key.txt
+"$bin" --vault "$work/init.age" init >/dev/null 2>&1  # creates the identity
+
+make_vault() { # N → $work/vN.age, account "acct-N/2" is the one we ask for
+  local n=$1 v=$work/v$1.age
+  AUTHCLI_VAULT=$v "$bin" init >/dev/null 2>&1
+  awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) {
+      s = ""; x = i; for (k = 0; k < 16; k++) { s = s substr("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", (x % 32) + 1, 1); x = int(x / 32) + k * 7 + 3 }
+      printf "otpauth://totp/Service%d:user%d@example.com?secret=%s&issuer=Service%d\n", i, i, s, i } }' \
+    | AUTHCLI_VAULT=$v "$bin" add --uri - 2>/dev/null
+  echo "$v"
+}
+
+echo "== authcli code vs oathtool --totp (wall time, hyperfine) =="
+for n in 1 100 10000; do
+  v=$(make_vault $n)
+  q=service$((n / 2))
+  printf '\n-- %d accounts (vault %s KiB) --\n' "$n" $(( $(stat -c %s "$v") / 1024 ))
+  hyperfine -N --warmup 5 --runs 50 --style basic \
+    "env AUTHCLI_VAULT=$v $bin code $q" \
+    "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'
+done
+
+echo
+echo "== TOML parse floor at 10,000 accounts =="
+age -d -i "$AUTHCLI_IDENTITY" -o "$work/plain.toml" "$work/v10000.age"
+target/release/examples/toml_floor "$work/plain.toml"
+rm -f "$work/plain.toml"
+
+echo
+echo "== passphrase vault: unlock (scrypt work factor 18, by design ~0.6-1 s) =="
+export AUTHCLI_PASSPHRASE=bench-passphrase
+AUTHCLI_VAULT=$work/pass.age "$bin" init >/dev/null 2>&1
+echo "otpauth://totp/X:y?secret=$secret&issuer=X" | AUTHCLI_VAULT=$work/pass.age "$bin" add --uri - 2>/dev/null
+hyperfine -N --warmup 1 --runs 5 --style basic "env AUTHCLI_VAULT=$work/pass.age $bin code x" 2>&1 | grep -E 'Time|±|Benchmark'
