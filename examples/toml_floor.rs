@@ -1,5 +1,5 @@
 //! Benchmark helper: how long parsing a decrypted vault takes, as plain TOML (`toml::Table`, the
-//! floor) and through authcli's schema (`vault::parse`). Usage: toml_floor PLAINTEXT.toml
+//! floor) and through authcli's schema (`vault::parse`). Usage: `toml_floor PLAINTEXT.toml`
 
 use std::time::Instant;
 

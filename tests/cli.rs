@@ -598,6 +598,7 @@ fn craft_vault(env: &Env, toml: &str) -> Vec<u8> {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one table of cases
 fn bad_vault_files_are_refused_and_left_untouched() {
     let env = Env::with_key_vault();
     env.add_secret("a", "JBSWY3DPEHPK3PXP", &["--issuer", "Example"]);
