@@ -40,6 +40,8 @@ pub struct Ctx {
     pub identity: Option<PathBuf>,
     /// `--passphrase-file` / `$AUTHCLI_PASSPHRASE_FILE`.
     pub passphrase_file: Option<PathBuf>,
+    /// The passphrase once known, so one process asks at most once.
+    passphrase_cache: std::cell::OnceCell<SecretString>,
 }
 
 impl Ctx {
@@ -54,11 +56,28 @@ impl Ctx {
             vault_path,
             identity: cli.identity.clone(),
             passphrase_file: cli.passphrase_file.clone(),
+            passphrase_cache: std::cell::OnceCell::new(),
         })
     }
 
-    /// The vault passphrase from `$AUTHCLI_PASSPHRASE`, the passphrase file, or a hidden prompt.
+    /// Remembers the passphrase (e.g. the one `init` just set) for the rest of this process.
+    pub fn remember_passphrase(&self, p: &SecretString) {
+        let _ = self.passphrase_cache.set(p.clone());
+    }
+
+    /// The vault passphrase: remembered, else from `$AUTHCLI_PASSPHRASE`, the passphrase file,
+    /// or a hidden prompt.
     pub fn passphrase(&self, prompt: &str) -> Result<SecretString> {
+        if let Some(p) = self.passphrase_cache.get() {
+            return Ok(p.clone());
+        }
+        let p = self.passphrase_uncached(prompt)?;
+        self.remember_passphrase(&p);
+        Ok(p)
+    }
+
+    /// Asks (or reads) without looking at the remembered passphrase.
+    pub fn passphrase_uncached(&self, prompt: &str) -> Result<SecretString> {
         if let Some(p) = std::env::var_os("AUTHCLI_PASSPHRASE") {
             let p = p
                 .into_string()

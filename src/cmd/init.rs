@@ -50,7 +50,9 @@ pub fn create(ctx: &Ctx, extra_recipients: &[String]) -> Result<()> {
                 "--recipient needs a key-based vault: add --identity FILE (age cannot mix a passphrase with recipients)"
             );
         }
-        Protection::Passphrase(new_passphrase(ctx)?)
+        let p = new_passphrase(ctx)?;
+        ctx.remember_passphrase(&p);
+        Protection::Passphrase(p)
     };
     let plain = vault::serialize(&v);
     let bytes = vault::encrypt(plain.as_bytes(), &protection)?;
@@ -63,7 +65,7 @@ pub fn create(ctx: &Ctx, extra_recipients: &[String]) -> Result<()> {
 fn new_passphrase(ctx: &Ctx) -> Result<age::secrecy::SecretString> {
     use age::secrecy::ExposeSecret;
     if std::env::var_os("AUTHCLI_PASSPHRASE").is_some() || ctx.passphrase_file.is_some() {
-        return ctx.passphrase("");
+        return ctx.passphrase_uncached("");
     }
     if !term::interactive() {
         return Err(UnlockError(
@@ -73,8 +75,8 @@ fn new_passphrase(ctx: &Ctx) -> Result<age::secrecy::SecretString> {
         .into());
     }
     loop {
-        let a = ctx.passphrase("New passphrase for the vault: ")?;
-        let b = ctx.passphrase("Repeat it: ")?;
+        let a = ctx.passphrase_uncached("New passphrase for the vault: ")?;
+        let b = ctx.passphrase_uncached("Repeat it: ")?;
         if a.expose_secret() == b.expose_secret() {
             return Ok(a);
         }
