@@ -63,8 +63,19 @@ pub enum Command {
   authcli code unipi                            # any unique part of name, issuer or account
   authcli code github --next
   authcli code github --at 2026-11-24T10:15:00Z
-  TOKEN=$(authcli code github)")]
+  authcli code unipi --copy                     # to the clipboard, cleared after 20 s
+  TOKEN=$(authcli code github --wait-fresh 5)   # never a code with under 5 s left")]
     Code(CodeArgs),
+
+    /// Show every account's code live, with countdowns (full screen)
+    #[command(
+        after_help = "Keys: Up/Down or j/k select, Enter or c copy, / filter, q Esc Ctrl-C quit.
+
+Examples:
+  authcli watch
+  authcli watch github                          # only accounts matching \"github\""
+    )]
+    Watch(WatchArgs),
 
     /// Remove an account
     #[command(after_help = "Examples:
@@ -87,6 +98,10 @@ pub enum Command {
     /// Regenerate completions/ and man/ (for maintainers)
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
+
+    /// Internal: serve a code (read from stdin) on the clipboard, then clear it
+    #[command(name = "__clipboard-serve", hide = true)]
+    ClipboardServe(ClipboardServeArgs),
 }
 
 /// `init`.
@@ -196,9 +211,26 @@ pub struct CodeArgs {
     #[arg(long)]
     pub next: bool,
 
+    /// Put the code on the clipboard instead of stdout; cleared after
+    /// `$AUTHCLI_CLIPBOARD_SECONDS` (default 20) if it still holds the code
+    #[arg(long, conflicts_with = "json")]
+    pub copy: bool,
+
+    /// If fewer than SECS seconds are left, wait for the next code (at most one period). With
+    /// --at nothing waits: the code that would follow the wait is given at once
+    #[arg(long, value_name = "SECS", conflicts_with = "next")]
+    pub wait_fresh: Option<u64>,
+
     /// Print a JSON object with the code and seconds left
     #[arg(long)]
     pub json: bool,
+}
+
+/// `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Only accounts whose name, issuer or account contain this (case-insensitive)
+    pub filter: Option<String>,
 }
 
 /// `remove`.
@@ -235,6 +267,13 @@ pub struct GenerateAssetsArgs {
     /// Folder that gets completions/ and man/
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// `__clipboard-serve`.
+#[derive(Debug, Args)]
+pub struct ClipboardServeArgs {
+    /// Clear after this many seconds
+    pub seconds: u64,
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 //! (passphrase sources, identity files), the clock, and account lookup by QUERY.
 
 pub mod add;
+pub mod clipboard;
 pub mod code;
 pub mod completions;
 pub mod init;
 pub mod list;
 pub mod remove;
 pub mod rename;
+pub mod watch;
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};

@@ -8,11 +8,14 @@
 //! - [`qr`]: image bytes → decoded QR strings (screenshot-grade preprocessing).
 //! - [`vault`]: the age-encrypted TOML file, identities, locking, crash-safe writes.
 //! - [`time`]: unix seconds ⇄ RFC 3339.
+//! - [`clipboard`]: copy with auto-clear through a detached helper (arboard).
+//! - [`watch`]: the live full-screen view (ratatui + crossterm): state, keys, drawing.
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
 //!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.
 
 pub mod account;
 pub mod cli;
+pub mod clipboard;
 pub mod cmd;
 pub mod otp;
 pub mod output;
@@ -21,6 +24,7 @@ pub mod term;
 pub mod time;
 pub mod uri;
 pub mod vault;
+pub mod watch;
 
 use anyhow::Result;
 
@@ -31,6 +35,7 @@ pub fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Completions(a) => return cmd::completions::run(a.shell),
         Command::GenerateAssets(a) => return cmd::completions::generate_assets(&a.dir),
+        Command::ClipboardServe(a) => return cmd::clipboard::serve(a),
         _ => {}
     }
     let ctx = cmd::Ctx::from_cli(cli)?;
@@ -41,7 +46,10 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Code(a) => cmd::code::run(&ctx, a),
         Command::Remove(a) => cmd::remove::run(&ctx, a),
         Command::Rename(a) => cmd::rename::run(&ctx, a),
-        Command::Completions(_) | Command::GenerateAssets(_) => unreachable!("handled above"),
+        Command::Watch(a) => cmd::watch::run(&ctx, a),
+        Command::Completions(_) | Command::GenerateAssets(_) | Command::ClipboardServe(_) => {
+            unreachable!("handled above")
+        }
     }
 }
 

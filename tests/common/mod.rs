@@ -145,3 +145,107 @@ pub fn oathtool_totp(secret_b32: &str, alg: &str, digits: u8, period: u32, t: u6
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// Seconds since the epoch now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// oathtool's codes for the periods before, at and after `t`: what a screen or clipboard read
+/// around `t` may show when a period boundary falls in between.
+pub fn oathtool_window(secret_b32: &str, digits: u8, period: u32, t: u64) -> Vec<String> {
+    let p = u64::from(period);
+    [t.saturating_sub(p), t, t + p]
+        .into_iter()
+        .map(|t| oathtool_totp(secret_b32, "SHA1", digits, period, t))
+        .collect()
+}
+
+/// A private X server (Xvfb) on a display number it picks itself (`-displayfd`), killed on drop.
+pub struct Xvfb {
+    child: std::process::Child,
+    /// `:N`, for `DISPLAY`.
+    pub display: String,
+}
+
+impl Xvfb {
+    /// Starts one, or returns `None` (after printing SKIPPED) when Xvfb or xclip is missing
+    /// outside CI.
+    pub fn start() -> Option<Self> {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        if !have("Xvfb") || !have("xclip") {
+            return None;
+        }
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-nolisten",
+                "tcp",
+                "-screen",
+                "0",
+                "320x240x24",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let n = line.trim();
+        assert!(!n.is_empty(), "Xvfb gave no display number");
+        Some(Self {
+            display: format!(":{n}"),
+            child,
+        })
+    }
+
+    /// `xclip -o` on the CLIPBOARD selection with `target`; `None` when nothing is offered.
+    pub fn read(&self, target: &str) -> Option<String> {
+        let out = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard", "-t", target])
+            .env("DISPLAY", &self.display)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Copies `text` with xclip, as another program would.
+    pub fn copy(&self, text: &str) {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = Command::new("xclip")
+            .args(["-i", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        // xclip forks a child that serves the selection; the parent exits at once.
+        assert!(child.wait().unwrap().success());
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

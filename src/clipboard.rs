@@ -1,0 +1,198 @@
+//! The system clipboard (arboard): copy a code so that it stays pasteable after authcli exits,
+//! and clear it again after a while — but only while it still holds our code.
+//!
+//! X11 and Wayland keep no copy of the clipboard: the data lives as long as the process that
+//! offers it. So [`copy_detached`] starts a helper from the same binary (`authcli
+//! __clipboard-serve SECONDS`, see `cmd::clipboard`) in its own process group, hands it the code
+//! on its stdin (never in argv, which other users can read in `ps`), and waits for its one-line
+//! answer: `ok` once the helper owns the clipboard, or `error: …`. The helper then runs
+//! [`Served::hold_then_clear`] and exits. macOS and Windows keep the clipboard themselves; the
+//! helper is still what clears it later.
+//!
+//! The data is marked as a secret for clipboard managers (arboard's `exclude_from_history`: the
+//! `x-kde-passwordManagerHint` target on Linux, the matching pasteboard/clipboard formats on
+//! macOS and Windows).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use zeroize::Zeroizing;
+
+/// The hidden subcommand that serves the clipboard.
+pub const SERVE_COMMAND: &str = "__clipboard-serve";
+
+/// How often the helper checks whether someone else has copied meanwhile.
+const POLL: Duration = Duration::from_millis(250);
+
+/// What can go wrong with the clipboard.
+#[derive(Debug, thiserror::Error)]
+pub enum ClipboardError {
+    /// Linux/BSD without a graphical session.
+    #[error("no clipboard: neither DISPLAY nor WAYLAND_DISPLAY is set (no graphical session)")]
+    NoDisplay,
+    /// arboard could not open or write the clipboard.
+    #[error("clipboard unavailable: {0}")]
+    Unavailable(String),
+    /// The helper process could not be started or did not answer.
+    #[error("clipboard helper {0}")]
+    Helper(String),
+}
+
+/// Whether a clipboard can exist at all: on Linux and the BSDs an X11 or Wayland display must be
+/// named in the environment; macOS and Windows always have one.
+pub fn check_display() -> Result<(), ClipboardError> {
+    if cfg!(any(target_os = "macos", windows)) {
+        return Ok(());
+    }
+    let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+    if set("DISPLAY") || set("WAYLAND_DISPLAY") {
+        Ok(())
+    } else {
+        Err(ClipboardError::NoDisplay)
+    }
+}
+
+/// Copies `text` through a detached helper (`exe __clipboard-serve SECONDS`) that keeps serving
+/// it and clears it after `hold` if it is still ours. Returns once the helper owns the clipboard.
+pub fn copy_detached(exe: &Path, text: &str, hold: Duration) -> Result<(), ClipboardError> {
+    check_display()?;
+    let mut cmd = Command::new(exe);
+    cmd.arg(SERVE_COMMAND)
+        .arg(hold.as_secs().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        // Never hold the caller's stderr: a pipe reader (a test, `2>&1 | …`) would wait for it.
+        .stderr(Stdio::null());
+    detach(&mut cmd);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| ClipboardError::Helper(format!("could not start: {e}")))?;
+    {
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let mut msg = Zeroizing::new(String::with_capacity(text.len() + 1));
+        msg.push_str(text);
+        msg.push('\n');
+        stdin
+            .write_all(msg.as_bytes())
+            .map_err(|e| ClipboardError::Helper(format!("could not be given the code: {e}")))?;
+    }
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut answer = String::new();
+    let read = BufReader::new(stdout).read_line(&mut answer);
+    let answer = answer.trim();
+    if read.is_ok() && answer == "ok" {
+        // Reap it when it exits (matters for long-lived callers like `watch`).
+        std::thread::spawn(move || child.wait());
+        return Ok(());
+    }
+    let _ = child.wait();
+    Err(match answer.strip_prefix("error: ") {
+        Some(msg) => ClipboardError::Unavailable(msg.to_owned()),
+        None => ClipboardError::Helper("exited without taking the clipboard".to_owned()),
+    })
+}
+
+/// Puts the helper in its own process group (Ctrl-C in the terminal does not reach it) or, on
+/// Windows, detaches it from the console.
+fn detach(cmd: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        const DETACHED_PROCESS: u32 = 0x0000_0008;
+        const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+        cmd.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
+    }
+}
+
+/// The clipboard holding our text, until [`Served::hold_then_clear`].
+pub struct Served {
+    clipboard: arboard::Clipboard,
+    text: Zeroizing<String>,
+    deadline: Instant,
+}
+
+/// How serving ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The deadline passed with our text still there: cleared.
+    Cleared,
+    /// Someone copied something else meanwhile: left alone.
+    Replaced,
+}
+
+/// Takes the clipboard with `text`, marked as secret for clipboard managers.
+pub fn take(text: Zeroizing<String>, hold: Duration) -> Result<Served, ClipboardError> {
+    check_display()?;
+    let unavailable = |e: arboard::Error| ClipboardError::Unavailable(one_line(&e.to_string()));
+    let mut clipboard = arboard::Clipboard::new().map_err(unavailable)?;
+    set_secret(&mut clipboard, &text).map_err(unavailable)?;
+    Ok(Served {
+        clipboard,
+        text,
+        deadline: Instant::now() + hold,
+    })
+}
+
+fn set_secret(clipboard: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::Error> {
+    #[cfg(target_os = "macos")]
+    use arboard::SetExtApple as _;
+    #[cfg(all(unix, not(target_os = "macos")))]
+    use arboard::SetExtLinux as _;
+    #[cfg(windows)]
+    use arboard::SetExtWindows as _;
+    clipboard.set().exclude_from_history().text(text)
+}
+
+impl Served {
+    /// Keeps serving until the deadline, then clears the clipboard if it still holds our text.
+    /// Returns early, without clearing, as soon as someone else has copied something.
+    pub fn hold_then_clear(mut self) -> Outcome {
+        loop {
+            if !self.still_ours() {
+                return Outcome::Replaced;
+            }
+            let now = Instant::now();
+            if now >= self.deadline {
+                break;
+            }
+            std::thread::sleep(POLL.min(self.deadline - now));
+        }
+        // A failed clear leaves nothing better to do: the helper exits either way.
+        let _ = self.clipboard.clear();
+        Outcome::Cleared
+    }
+
+    fn still_ours(&mut self) -> bool {
+        self.clipboard
+            .get_text()
+            .is_ok_and(|t| Zeroizing::new(t).as_str() == self.text.as_str())
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_display_is_a_clear_error() {
+        if cfg!(any(target_os = "macos", windows)) {
+            return;
+        }
+        // Only meaningful where the test itself runs headless; never touch the real env.
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            let err = check_display().unwrap_err();
+            assert!(err.to_string().contains("DISPLAY"), "{err}");
+        }
+    }
+}
