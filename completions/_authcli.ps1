@@ -32,10 +32,12 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add accounts from an otpauth URI, a QR code image or a base32 secret')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts (never secrets)')
             [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Print the current code of one account')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show every account''s code live, with countdowns (full screen)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename an account')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ (for maintainers)')
+            [CompletionResult]::new('__clipboard-serve', '__clipboard-serve', [CompletionResultType]::ParameterValue, 'Internal: serve a code (read from stdin) on the clipboard, then clear it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -81,11 +83,21 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
         }
         'authcli;code' {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Time to compute the code for: unix seconds or RFC 3339 [default: now]')
+            [CompletionResult]::new('--wait-fresh', '--wait-fresh', [CompletionResultType]::ParameterName, 'If fewer than SECS seconds are left, wait for the next code (at most one period). With --at nothing waits: the code that would follow the wait is given at once')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
             [CompletionResult]::new('--next', '--next', [CompletionResultType]::ParameterName, 'The code of the next period')
+            [CompletionResult]::new('--copy', '--copy', [CompletionResultType]::ParameterName, 'Put the code on the clipboard instead of stdout; cleared after `$AUTHCLI_CLIPBOARD_SECONDS` (default 20) if it still holds the code')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON object with the code and seconds left')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'authcli;watch' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -124,15 +136,25 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'authcli;__clipboard-serve' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'authcli;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a new vault (passphrase-protected, or key-based with --identity)')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add accounts from an otpauth URI, a QR code image or a base32 secret')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts (never secrets)')
             [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Print the current code of one account')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show every account''s code live, with countdowns (full screen)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename an account')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ (for maintainers)')
+            [CompletionResult]::new('__clipboard-serve', '__clipboard-serve', [CompletionResultType]::ParameterValue, 'Internal: serve a code (read from stdin) on the clipboard, then clear it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -148,6 +170,9 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
         'authcli;help;code' {
             break
         }
+        'authcli;help;watch' {
+            break
+        }
         'authcli;help;remove' {
             break
         }
@@ -158,6 +183,9 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             break
         }
         'authcli;help;generate-assets' {
+            break
+        }
+        'authcli;help;__clipboard-serve' {
             break
         }
         'authcli;help;help' {

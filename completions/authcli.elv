@@ -29,10 +29,12 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand add 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
             cand list 'List accounts (never secrets)'
             cand code 'Print the current code of one account'
+            cand watch 'Show every account''s code live, with countdowns (full screen)'
             cand remove 'Remove an account'
             cand rename 'Rename an account'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Regenerate completions/ and man/ (for maintainers)'
+            cand __clipboard-serve 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'authcli;init'= {
@@ -74,11 +76,20 @@ set edit:completion:arg-completer[authcli] = {|@words|
         }
         &'authcli;code'= {
             cand --at 'Time to compute the code for: unix seconds or RFC 3339 [default: now]'
+            cand --wait-fresh 'If fewer than SECS seconds are left, wait for the next code (at most one period). With --at nothing waits: the code that would follow the wait is given at once'
             cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
             cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
             cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
             cand --next 'The code of the next period'
+            cand --copy 'Put the code on the clipboard instead of stdout; cleared after `$AUTHCLI_CLIPBOARD_SECONDS` (default 20) if it still holds the code'
             cand --json 'Print a JSON object with the code and seconds left'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;watch'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -112,15 +123,24 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'authcli;__clipboard-serve'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'authcli;help'= {
             cand init 'Create a new vault (passphrase-protected, or key-based with --identity)'
             cand add 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
             cand list 'List accounts (never secrets)'
             cand code 'Print the current code of one account'
+            cand watch 'Show every account''s code live, with countdowns (full screen)'
             cand remove 'Remove an account'
             cand rename 'Rename an account'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Regenerate completions/ and man/ (for maintainers)'
+            cand __clipboard-serve 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'authcli;help;init'= {
@@ -131,6 +151,8 @@ set edit:completion:arg-completer[authcli] = {|@words|
         }
         &'authcli;help;code'= {
         }
+        &'authcli;help;watch'= {
+        }
         &'authcli;help;remove'= {
         }
         &'authcli;help;rename'= {
@@ -138,6 +160,8 @@ set edit:completion:arg-completer[authcli] = {|@words|
         &'authcli;help;completions'= {
         }
         &'authcli;help;generate-assets'= {
+        }
+        &'authcli;help;__clipboard-serve'= {
         }
         &'authcli;help;help'= {
         }

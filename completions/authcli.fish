@@ -33,10 +33,12 @@ complete -c authcli -n "__fish_authcli_needs_command" -f -a "init" -d 'Create a 
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "list" -d 'List accounts (never secrets)'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "code" -d 'Print the current code of one account'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "watch" -d 'Show every account\'s code live, with countdowns (full screen)'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "remove" -d 'Remove an account'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "rename" -d 'Rename an account'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for maintainers)'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "__clipboard-serve" -d 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authcli -n "__fish_authcli_using_subcommand init" -s r -l recipient -d 'Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable' -r
 complete -c authcli -n "__fish_authcli_using_subcommand init" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
@@ -68,12 +70,18 @@ complete -c authcli -n "__fish_authcli_using_subcommand list" -l codes -d 'Also 
 complete -c authcli -n "__fish_authcli_using_subcommand list" -l json -d 'Print a JSON array on stdout'
 complete -c authcli -n "__fish_authcli_using_subcommand list" -s h -l help -d 'Print help'
 complete -c authcli -n "__fish_authcli_using_subcommand code" -l at -d 'Time to compute the code for: unix seconds or RFC 3339 [default: now]' -r
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l wait-fresh -d 'If fewer than SECS seconds are left, wait for the next code (at most one period). With --at nothing waits: the code that would follow the wait is given at once' -r
 complete -c authcli -n "__fish_authcli_using_subcommand code" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand code" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand code" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand code" -l next -d 'The code of the next period'
+complete -c authcli -n "__fish_authcli_using_subcommand code" -l copy -d 'Put the code on the clipboard instead of stdout; cleared after `$AUTHCLI_CLIPBOARD_SECONDS` (default 20) if it still holds the code'
 complete -c authcli -n "__fish_authcli_using_subcommand code" -l json -d 'Print a JSON object with the code and seconds left'
 complete -c authcli -n "__fish_authcli_using_subcommand code" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand watch" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand watch" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand watch" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c authcli -n "__fish_authcli_using_subcommand remove" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand remove" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand remove" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
@@ -91,12 +99,18 @@ complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l vaul
 complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "list" -d 'List accounts (never secrets)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "code" -d 'Print the current code of one account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "remove" -d 'Remove an account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "rename" -d 'Rename an account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for maintainers)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code remove rename completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "list" -d 'List accounts (never secrets)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "code" -d 'Print the current code of one account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "watch" -d 'Show every account\'s code live, with countdowns (full screen)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "remove" -d 'Remove an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "rename" -d 'Rename an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for maintainers)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "__clipboard-serve" -d 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
