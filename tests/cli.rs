@@ -146,6 +146,73 @@ fn code_json_and_next() {
 }
 
 #[test]
+fn wait_fresh_with_at_gives_the_code_after_the_wait() {
+    let env = Env::with_key_vault();
+    env.add_secret("rfc", RFC_SEED_B32, &["--digits", "8"]);
+    env.add_secret("hw", RFC_SEED_B32, &["--hotp"]);
+    // RFC 6238 Appendix B: 1111111109 has 1 s left (07081804); 1111111111 is in the next
+    // period (14050471).
+    let code = |args: &[&str]| {
+        let mut a = vec!["code", "rfc"];
+        a.extend_from_slice(args);
+        env.ok(&a, "")
+    };
+    assert_eq!(
+        code(&["--at", "1111111109", "--wait-fresh", "1"]),
+        "07081804\n"
+    );
+    assert_eq!(
+        code(&["--at", "1111111109", "--wait-fresh", "5"]),
+        "14050471\n"
+    );
+    assert_eq!(
+        code(&["--at", "1111111111", "--wait-fresh", "5"]),
+        "14050471\n"
+    );
+    let v: serde_json::Value = serde_json::from_str(&code(&[
+        "--at",
+        "1111111109",
+        "--wait-fresh",
+        "30",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        (v["code"].as_str(), v["remaining"].as_u64()),
+        (Some("14050471"), Some(30))
+    );
+    // Longer than the period, on HOTP, or with --next: refused.
+    let err = env.fails(&["code", "rfc", "--wait-fresh", "31"], "", 1);
+    assert!(err.contains("period"), "{err}");
+    let err = env.fails(&["code", "hw", "--wait-fresh", "5"], "", 1);
+    assert!(err.contains("HOTP"), "{err}");
+    let (status, _, _) = env.run(&["code", "rfc", "--next", "--wait-fresh", "5"], "");
+    assert_eq!(status, 2);
+    // The HOTP refusal spent no counter: RFC 4226 counter 0.
+    assert_eq!(env.ok(&["code", "hw"], ""), "755224\n");
+}
+
+#[test]
+fn wait_fresh_on_the_real_clock_waits_at_most_a_little() {
+    // A 15 s period and SECS 1: at most about one second of waiting (generous bounds).
+    let env = Env::with_key_vault();
+    env.add_secret("fast", "JBSWY3DPEHPK3PXP", &["--period", "15"]);
+    let start = std::time::Instant::now();
+    let out = env.ok(&["code", "fast", "--wait-fresh", "1", "--json"], "");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["remaining"].as_u64().unwrap() >= 1, "{v}");
+    if have("oathtool") {
+        let t = common::unix_now();
+        let want = common::oathtool_window("JBSWY3DPEHPK3PXP", 6, 15, t);
+        assert!(
+            want.iter().any(|c| v["code"] == c.as_str()),
+            "{v} vs {want:?}"
+        );
+    }
+}
+
+#[test]
 fn hotp_counter_survives_restarts_and_refuses_at() {
     let env = Env::with_key_vault();
     env.add_secret("hw", RFC_SEED_B32, &["--hotp"]);
