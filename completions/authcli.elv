@@ -33,8 +33,6 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand remove 'Remove an account'
             cand rename 'Rename an account'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for maintainers)'
-            cand __clipboard-serve 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'authcli;init'= {
@@ -116,20 +114,6 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'authcli;generate-assets'= {
-            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
-            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
-            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'authcli;__clipboard-serve'= {
-            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
-            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
-            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
         &'authcli;help'= {
             cand init 'Create a new vault (passphrase-protected, or key-based with --identity)'
             cand add 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
@@ -139,8 +123,6 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand remove 'Remove an account'
             cand rename 'Rename an account'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for maintainers)'
-            cand __clipboard-serve 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'authcli;help;init'= {
@@ -158,10 +140,6 @@ set edit:completion:arg-completer[authcli] = {|@words|
         &'authcli;help;rename'= {
         }
         &'authcli;help;completions'= {
-        }
-        &'authcli;help;generate-assets'= {
-        }
-        &'authcli;help;__clipboard-serve'= {
         }
         &'authcli;help;help'= {
         }

@@ -37,8 +37,6 @@ complete -c authcli -n "__fish_authcli_needs_command" -f -a "watch" -d 'Show eve
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "remove" -d 'Remove an account'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "rename" -d 'Rename an account'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c authcli -n "__fish_authcli_needs_command" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for maintainers)'
-complete -c authcli -n "__fish_authcli_needs_command" -f -a "__clipboard-serve" -d 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authcli -n "__fish_authcli_using_subcommand init" -s r -l recipient -d 'Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable' -r
 complete -c authcli -n "__fish_authcli_using_subcommand init" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
@@ -95,22 +93,12 @@ complete -c authcli -n "__fish_authcli_using_subcommand completions" -l vault -d
 complete -c authcli -n "__fish_authcli_using_subcommand completions" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand completions" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
-complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
-complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
-complete -c authcli -n "__fish_authcli_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
-complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
-complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
-complete -c authcli -n "__fish_authcli_using_subcommand __clipboard-serve" -s h -l help -d 'Print help'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "list" -d 'List accounts (never secrets)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "code" -d 'Print the current code of one account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "watch" -d 'Show every account\'s code live, with countdowns (full screen)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "remove" -d 'Remove an account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "rename" -d 'Rename an account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for maintainers)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "__clipboard-serve" -d 'Internal: serve a code (read from stdin) on the clipboard, then clear it'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions generate-assets __clipboard-serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "list" -d 'List accounts (never secrets)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "code" -d 'Print the current code of one account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "watch" -d 'Show every account\'s code live, with countdowns (full screen)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "remove" -d 'Remove an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "rename" -d 'Rename an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -47,10 +47,20 @@ fn completion_scripts_name_every_subcommand() {
         "add",
         "list",
         "code",
+        "watch",
         "remove",
         "rename",
         "completions",
     ] {
         assert!(bash.contains(sub), "{sub} missing from bash completions");
+    }
+    for (shell, _) in SHELLS {
+        let script = String::from_utf8(completion(shell)).unwrap();
+        for hidden in ["generate-assets", "__clipboard-serve"] {
+            assert!(!script.contains(hidden), "{shell}: offers hidden {hidden}");
+        }
+    }
+    for flag in ["--copy", "--wait-fresh"] {
+        assert!(bash.contains(flag), "{flag} missing from bash completions");
     }
 }

@@ -22,8 +22,37 @@ pub const SHELLS: [(Shell, &str); 5] = [
 /// The completion script for one shell.
 pub fn completion(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "authcli", &mut out);
+    clap_complete::generate(
+        shell,
+        &mut without_hidden(&Cli::command()),
+        "authcli",
+        &mut out,
+    );
     out
+}
+
+/// The command without its hidden subcommands (`generate-assets`, `__clipboard-serve`):
+/// `clap_complete` would otherwise offer them on Tab.
+fn without_hidden(full: &clap::Command) -> clap::Command {
+    let visible: Vec<clap::Command> = full
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .cloned()
+        .collect();
+    let mut cmd = clap::Command::new(full.get_name().to_owned())
+        .args(full.get_arguments().cloned())
+        .subcommands(visible)
+        .subcommand_required(full.is_subcommand_required_set());
+    if let Some(v) = full.get_version() {
+        cmd = cmd.version(v.to_owned());
+    }
+    if let Some(a) = full.get_about() {
+        cmd = cmd.about(a.clone());
+    }
+    if let Some(a) = full.get_long_about() {
+        cmd = cmd.long_about(a.clone());
+    }
+    cmd
 }
 
 /// Man pages: `authcli.1` and `authcli-<sub>.1` for each visible subcommand.
