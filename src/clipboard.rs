@@ -26,6 +26,9 @@ pub const SERVE_COMMAND: &str = "__clipboard-serve";
 /// How often the helper checks whether someone else has copied meanwhile.
 const POLL: Duration = Duration::from_millis(250);
 
+/// How long the caller waits for the helper to own the clipboard.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// What can go wrong with the clipboard.
 #[derive(Debug, thiserror::Error)]
 pub enum ClipboardError {
@@ -78,11 +81,33 @@ pub fn copy_detached(exe: &Path, text: &str, hold: Duration) -> Result<(), Clipb
             .write_all(msg.as_bytes())
             .map_err(|e| ClipboardError::Helper(format!("could not be given the code: {e}")))?;
     }
+    // Its one-line answer, read on a thread so that a helper stuck on an unresponsive display
+    // cannot hang us.
     let stdout = child.stdout.take().expect("piped stdout");
-    let mut answer = String::new();
-    let read = BufReader::new(stdout).read_line(&mut answer);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let read = BufReader::new(stdout).read_line(&mut answer);
+        let _ = tx.send(read.map(|_| answer));
+    });
+    let answer = match rx.recv_timeout(ANSWER_TIMEOUT) {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(ClipboardError::Helper(format!("could not be read: {e}")));
+        }
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(ClipboardError::Helper(format!(
+                "did not take the clipboard within {} s",
+                ANSWER_TIMEOUT.as_secs()
+            )));
+        }
+    };
     let answer = answer.trim();
-    if read.is_ok() && answer == "ok" {
+    if answer == "ok" {
         // Reap it when it exits (matters for long-lived callers like `watch`).
         std::thread::spawn(move || child.wait());
         return Ok(());
