@@ -58,7 +58,7 @@ impl Drop for Tmux {
     }
 }
 
-fn start(env: &Env, dir: &Path) -> Tmux {
+fn start(env: &Env, dir: &Path, extra_env: &[(&str, &str)]) -> Tmux {
     let conf = dir.join("tmux.conf");
     // remain-on-exit: the pane stays after watch exits, so its exit status can be read.
     std::fs::write(&conf, "set -g remain-on-exit on\n").unwrap();
@@ -76,6 +76,9 @@ fn start(env: &Env, dir: &Path) -> Tmux {
         ("HOME", env.dir.path().as_os_str()),
     ] {
         c.arg("-e").arg(format!("{k}={}", v.to_str().unwrap()));
+    }
+    for (k, v) in extra_env {
+        c.arg("-e").arg(format!("{k}={v}"));
     }
     c.arg(format!("exec '{bin}' watch"));
     let out = c.output().unwrap();
@@ -107,7 +110,7 @@ fn watch_shows_live_codes_filters_and_quits_cleanly() {
         "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
         &["--hotp", "--counter", "0"],
     );
-    let tmux = start(&env, env.dir.path());
+    let tmux = start(&env, env.dir.path(), &[]);
 
     let s = tmux.wait_for("the account list", |s| {
         s.contains("github") && s.contains("bank") && s.contains("token")
@@ -165,4 +168,28 @@ fn watch_without_a_terminal_is_an_error() {
     let env = Env::with_key_vault();
     let err = env.fails(&["watch"], "", 1);
     assert!(err.contains("terminal"), "{err}");
+}
+
+#[test]
+fn watch_colours_unless_no_color() {
+    if !have("tmux") {
+        return;
+    }
+    let env = Env::with_key_vault();
+    env.add_secret("github", GITHUB, &[]);
+    for (no_color, want_colour) in [(false, true), (true, false)] {
+        let dir = env.dir.path().join(format!("tmux-{no_color}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let extra: &[(&str, &str)] = if no_color { &[("NO_COLOR", "1")] } else { &[] };
+        let tmux = start(&env, &dir, extra);
+        tmux.wait_for("the account list", |s| s.contains("github"));
+        // -e keeps the escape sequences: foreground colours are SGR 3x / 9x / 38;5;n.
+        let styled = tmux.run(&["capture-pane", "-e", "-p", "-t", "w"]);
+        let has_colour = styled.contains("[38;5;")
+            || (30..=37)
+                .chain(90..=97)
+                .any(|n| styled.contains(&format!("[{n}m")));
+        assert_eq!(has_colour, want_colour, "NO_COLOR={no_color}:\n{styled:?}");
+        tmux.run(&["send-keys", "-t", "w", "q"]);
+    }
 }
