@@ -64,3 +64,48 @@ fn completion_scripts_name_every_subcommand() {
         assert!(bash.contains(flag), "{flag} missing from bash completions");
     }
 }
+
+/// bash really loads the committed script and completes the new command and flags.
+#[test]
+fn bash_completes_watch_and_the_new_code_flags() {
+    let ok = std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: bash is not installed");
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/authcli.bash");
+    let complete = |words: &str, cword: usize| {
+        let prog = format!(
+            "source \"$1\"; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+             _authcli authcli \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; \
+             echo \"${{COMPREPLY[@]}}\""
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &prog, "bash"])
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(complete("authcli wa", 1).trim(), "watch");
+    let flags = complete("authcli code --", 2);
+    for flag in ["--copy", "--wait-fresh", "--next", "--at", "--json"] {
+        assert!(
+            flags.split_whitespace().any(|f| f == flag),
+            "{flag}: {flags}"
+        );
+    }
+    let all = complete("authcli ''", 1);
+    assert!(
+        all.contains("watch") && !all.contains("__clipboard-serve"),
+        "{all}"
+    );
+}
