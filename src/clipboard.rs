@@ -14,7 +14,7 @@
 //! macOS and Windows).
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -141,6 +141,7 @@ pub struct Served {
     clipboard: arboard::Clipboard,
     text: Zeroizing<String>,
     deadline: Instant,
+    baton: Option<(PathBuf, String)>,
 }
 
 /// How serving ended.
@@ -153,15 +154,38 @@ pub enum Outcome {
 }
 
 /// Takes the clipboard with `text`, marked as secret for clipboard managers.
-pub fn take(text: Zeroizing<String>, hold: Duration) -> Result<Served, ClipboardError> {
+///
+/// `baton` is a small per-user file that names the newest helper. When the same code is copied
+/// twice, the clipboard text alone cannot tell the two helpers apart: the older one sees the
+/// baton change hands and leaves the clearing to the newer one (instead of clearing early).
+pub fn take(
+    text: Zeroizing<String>,
+    hold: Duration,
+    baton: Option<PathBuf>,
+) -> Result<Served, ClipboardError> {
     check_display()?;
     let unavailable = |e: arboard::Error| ClipboardError::Unavailable(one_line(&e.to_string()));
     let mut clipboard = arboard::Clipboard::new().map_err(unavailable)?;
     set_secret(&mut clipboard, &text).map_err(unavailable)?;
+    let token = format!(
+        "{} {}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos()
+    );
+    // Best effort: without a baton only the clipboard text decides.
+    let baton = baton.filter(|p| {
+        p.parent()
+            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+            && std::fs::write(p, &token).is_ok()
+    });
     Ok(Served {
         clipboard,
         text,
         deadline: Instant::now() + hold,
+        baton: baton.map(|p| (p, token)),
     })
 }
 
@@ -177,7 +201,8 @@ fn set_secret(clipboard: &mut arboard::Clipboard, text: &str) -> Result<(), arbo
 
 impl Served {
     /// Keeps serving until the deadline, then clears the clipboard if it still holds our text.
-    /// Returns early, without clearing, as soon as someone else has copied something.
+    /// Returns early, without clearing, as soon as someone else has copied something or a newer
+    /// authcli copy has taken the baton.
     pub fn hold_then_clear(mut self) -> Outcome {
         loop {
             if !self.still_ours() {
@@ -195,6 +220,11 @@ impl Served {
     }
 
     fn still_ours(&mut self) -> bool {
+        if let Some((path, token)) = &self.baton
+            && std::fs::read_to_string(path).is_ok_and(|t| t != *token)
+        {
+            return false;
+        }
         self.clipboard
             .get_text()
             .is_ok_and(|t| Zeroizing::new(t).as_str() == self.text.as_str())

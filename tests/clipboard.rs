@@ -11,10 +11,14 @@ use common::{Env, Xvfb, have, oathtool_window, unix_now};
 const SECRET: &str = "JBSWY3DPEHPK3PXP";
 
 fn copy(env: &Env, x: &Xvfb, query: &str) -> (i32, String, String) {
+    copy_for(env, x, query, 2)
+}
+
+fn copy_for(env: &Env, x: &Xvfb, query: &str, secs: u32) -> (i32, String, String) {
     let mut c = env.cmd();
     c.args(["code", query, "--copy"])
         .env("DISPLAY", &x.display)
-        .env("AUTHCLI_CLIPBOARD_SECONDS", "2");
+        .env("AUTHCLI_CLIPBOARD_SECONDS", secs.to_string());
     env.run_with(c, "")
 }
 
@@ -96,6 +100,27 @@ fn a_newer_copy_by_someone_else_is_not_wiped() {
     assert_eq!(
         x.read("UTF8_STRING").as_deref(),
         Some("someone else's text")
+    );
+}
+
+#[test]
+fn copying_the_same_code_again_restarts_the_countdown() {
+    let Some(x) = Xvfb::start() else { return };
+    let env = Env::with_key_vault();
+    // A 10-minute period: both copies are the same code (unless a boundary falls in between,
+    // which only makes the codes differ and the test pass trivially).
+    env.add_secret("slow", SECRET, &["--period", "600"]);
+    let first = Instant::now();
+    assert_eq!(copy_for(&env, &x, "slow", 2).0, 0);
+    let code = x.read("UTF8_STRING").unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(copy_for(&env, &x, "slow", 4).0, 0);
+    // Past the first copy's 2 s: the second copy (4 s from 1 s) still holds it.
+    std::thread::sleep(Duration::from_millis(3500).saturating_sub(first.elapsed()));
+    assert_eq!(x.read("UTF8_STRING").as_deref(), Some(code.as_str()));
+    assert!(
+        eventually(Duration::from_secs(10), || x.read("UTF8_STRING").is_none()),
+        "not cleared after the second copy's hold"
     );
 }
 

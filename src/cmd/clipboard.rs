@@ -41,6 +41,15 @@ pub fn copy(code: &str) -> Result<u64> {
     Ok(secs)
 }
 
+/// The per-user file naming the newest clipboard helper: in `$XDG_RUNTIME_DIR` (private to the
+/// user) where there is one, else in the user's cache folder.
+fn baton_path() -> Option<std::path::PathBuf> {
+    match dirs::runtime_dir() {
+        Some(d) => Some(d.join("authcli-clipboard")),
+        None => dirs::cache_dir().map(|d| d.join("authcli").join("clipboard")),
+    }
+}
+
 /// Runs the helper: reads the code from stdin, takes the clipboard, answers `ok` (or
 /// `error: …`) on stdout, then serves and clears.
 pub fn serve(args: &ClipboardServeArgs) -> Result<()> {
@@ -51,7 +60,7 @@ pub fn serve(args: &ClipboardServeArgs) -> Result<()> {
         bail!("no code on stdin");
     }
     let mut out = std::io::stdout();
-    match clipboard::take(text, Duration::from_secs(args.seconds)) {
+    match clipboard::take(text, Duration::from_secs(args.seconds), baton_path()) {
         Ok(served) => {
             // The caller stops reading after this line; nothing else is written.
             let _ = writeln!(out, "ok").and_then(|()| out.flush());
