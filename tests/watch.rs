@@ -137,8 +137,13 @@ fn watch_shows_live_codes_filters_and_quits_cleanly() {
 
     // `/` filter.
     tmux.run(&["send-keys", "-t", "w", "/", "ban", "Enter"]);
+    // Wait until the Enter is handled too (the `_` cursor gone), or `q` would be filter text.
     tmux.wait_for("the filter", |s| {
-        s.contains("filter: /ban") && s.contains("bank") && !s.contains("github")
+        s.contains("filter: /ban")
+            && !s.contains("filter: /ban_")
+            && s.contains("q quit")
+            && s.contains("bank")
+            && !s.contains("github")
     });
 
     // q quits, with exit status 0 and the terminal restored (alternate screen left).
@@ -150,13 +155,25 @@ fn watch_shows_live_codes_filters_and_quits_cleanly() {
             "-p",
             "-t",
             "w",
-            "#{pane_dead} #{pane_dead_status} #{alternate_on}",
+            "#{pane_dead} #{pane_dead_status} #{alternate_on} #{pane_dead_signal}",
         ]);
-        if st.starts_with('1') {
-            assert_eq!(st.trim(), "1 0 0", "dead, exit 0, alternate screen off");
+        // tmux marks the pane dead when the pty closes, and fills in the status once it has
+        // reaped the process: wait for both.
+        let fields: Vec<&str> = st.split(' ').map(str::trim).collect();
+        if fields[0] == "1" && (!fields[1].is_empty() || !fields[3].is_empty()) {
+            assert_eq!(
+                st.trim(),
+                "1 0 0",
+                "dead, exit 0, alternate screen off:\n{}",
+                tmux.screen()
+            );
             break;
         }
-        assert!(Instant::now() < end, "watch did not exit after q");
+        assert!(
+            Instant::now() < end,
+            "watch did not exit after q: {st:?}\n{}",
+            tmux.screen()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     // The vault is untouched by watch: the HOTP counter was not spent.
