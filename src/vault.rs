@@ -808,4 +808,74 @@ mod tests {
         assert_eq!(v.unique_name("Token"), "Token-2");
         assert_eq!(v.unique_name("github"), "github");
     }
+
+    mod prop {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn account() -> impl Strategy<Value = Account> {
+            (
+                "[a-z][a-z0-9 ._:@-]{0,20}",
+                "\\PC{0,20}",
+                "\\PC{0,20}",
+                proptest::collection::vec(any::<u8>(), 1..64),
+                0..3u8,
+                0..3u8,
+                6..=10u8,
+                1..=300u32,
+                any::<u32>(),
+                proptest::option::of(0..4_102_444_800i64),
+            )
+                .prop_map(
+                    |(name, issuer, account, secret, kind, alg, digits, period, counter, added)| {
+                        let kind = [Kind::Totp, Kind::Hotp, Kind::Steam][usize::from(kind)];
+                        let (alg, digits) = if kind == Kind::Steam {
+                            (Algorithm::Sha1, 5)
+                        } else {
+                            (
+                                [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512]
+                                    [usize::from(alg)],
+                                digits,
+                            )
+                        };
+                        let otp = Otp::new(
+                            kind,
+                            Secret::from_bytes(secret),
+                            alg,
+                            digits,
+                            period,
+                            u64::from(counter),
+                        )
+                        .unwrap();
+                        Account {
+                            name,
+                            issuer,
+                            account,
+                            otp,
+                            added,
+                        }
+                    },
+                )
+        }
+
+        proptest! {
+            /// serialize → parse is the identity for any vault.
+            #[test]
+            fn toml_round_trip(accounts in proptest::collection::vec(account(), 0..8)) {
+                let mut v = Vault { recipients: vec!["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into()], accounts: vec![] };
+                for mut a in accounts {
+                    a.name = v.unique_name(&a.name);
+                    v.accounts.push(a);
+                }
+                let text = serialize(&v);
+                prop_assert_eq!(parse(Path::new("v"), text.as_bytes()).unwrap(), v);
+            }
+
+            /// The loader never panics, whatever the plaintext.
+            #[test]
+            fn parse_never_panics(text in "\\PC{0,200}") {
+                let _ = parse(Path::new("v"), text.as_bytes());
+            }
+        }
+    }
 }
