@@ -146,14 +146,38 @@ impl Vault {
 
     /// A free name: `base`, else `base-2`, `base-3`, …
     pub fn unique_name(&self, base: &str) -> String {
-        if self.position(base).is_none() {
-            return base.to_owned();
+        self.names().claim(base)
+    }
+
+    /// The taken names, for handing out many unique names in one go.
+    pub fn names(&self) -> NameSet {
+        NameSet(
+            self.accounts
+                .iter()
+                .map(|a| a.name.to_lowercase())
+                .collect(),
+        )
+    }
+}
+
+/// Names in use (case-insensitive), for giving many new accounts unique names in O(1) each.
+pub struct NameSet(std::collections::HashSet<String>);
+
+impl NameSet {
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains(&name.to_lowercase())
+    }
+
+    /// A free name — `base`, else `base-2`, `base-3`, … — now marked as taken.
+    pub fn claim(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut n = 2u64;
+        while !self.0.insert(name.to_lowercase()) {
+            name = format!("{base}-{n}");
+            n += 1;
         }
-        // At most len+1 candidates can be tried before one is free.
-        (2..=self.accounts.len() + 2)
-            .map(|n| format!("{base}-{n}"))
-            .find(|n| self.position(n).is_none())
-            .expect("one of len+1 suffixes is free")
+        name
     }
 }
 
@@ -263,13 +287,14 @@ pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
         recipients: repr.recipients,
         accounts: Vec::with_capacity(repr.accounts.len()),
     };
+    let mut names = std::collections::HashSet::with_capacity(repr.accounts.len());
     for (i, a) in repr.accounts.into_iter().enumerate() {
+        if !names.insert(a.name.to_lowercase()) {
+            return Err(invalid(format!("two accounts are named {:?}", a.name)));
+        }
         let name = a.name.clone();
         let acc = account_from_repr(a)
             .map_err(|e| invalid(format!("account {} ({name:?}): {e}", i + 1)))?;
-        if vault.position(&acc.name).is_some() {
-            return Err(invalid(format!("two accounts are named {:?}", acc.name)));
-        }
         vault.accounts.push(acc);
     }
     Ok(vault)
