@@ -684,6 +684,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
     let file_name = path
         .file_name()
         .map_or_else(|| "vault".into(), |n| n.to_string_lossy().into_owned());
+    remove_stale_temp_files(&dir, &file_name);
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{file_name}."))
         .suffix(".tmp")
@@ -707,11 +708,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
                 .map_err(io("could not back up the vault to", &bak_tmp))?;
         }
         fs::rename(&bak_tmp, &bak).map_err(io("could not back up the vault to", &bak))?;
+        // When .bak already was this very file (a writer killed just after linking it), rename
+        // is a no-op that leaves the temporary link behind.
+        let _ = fs::remove_file(&bak_tmp);
     }
     tmp.persist(path)
         .map_err(|e| io("could not replace vault", path)(e.error))?;
     sync_dir(&dir);
     Ok(())
+}
+
+/// Temporary files of writers that were killed mid-write (`.<vault>.*.tmp`). Only called with the
+/// lock held, so no live writer owns one.
+fn remove_stale_temp_files(dir: &Path, file_name: &str) {
+    let prefix = format!(".{file_name}.");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 fn sync_dir(dir: &Path) {

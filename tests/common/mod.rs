@@ -145,3 +145,28 @@ pub fn oathtool_totp(secret_b32: &str, alg: &str, digits: u8, period: u32, t: u6
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// A PNG of `texts` as QR codes side by side on a white page (what a setup page shows).
+pub fn qr_png(texts: &[&str]) -> Vec<u8> {
+    let codes: Vec<image::GrayImage> = texts
+        .iter()
+        .map(|t| {
+            qrcode::QrCode::new(t.as_bytes())
+                .unwrap()
+                .render::<image::Luma<u8>>()
+                .module_dimensions(6, 6)
+                .build()
+        })
+        .collect();
+    let w = codes.iter().map(|c| c.width() + 80).sum::<u32>() + 80;
+    let h = codes.iter().map(image::GrayImage::height).max().unwrap() + 160;
+    let mut page = image::GrayImage::from_pixel(w, h, image::Luma([255]));
+    let mut x = 80;
+    for c in &codes {
+        image::imageops::overlay(&mut page, c, i64::from(x), 80);
+        x += c.width() + 80;
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
