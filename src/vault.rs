@@ -37,14 +37,14 @@ pub enum VaultError {
     #[error("a vault already exists at {}; refusing to overwrite it", .0.display())]
     Exists(PathBuf),
     /// Reading or writing failed.
-    #[error("{action} {}: {source}", .path.display())]
+    #[error("{action} {}: {err}", .path.display())]
     Io {
         /// What was being done ("could not read vault").
         action: &'static str,
         /// The file concerned.
         path: PathBuf,
-        /// The OS error.
-        source: io::Error,
+        /// The OS error (shown in the message, so not a `source`).
+        err: io::Error,
     },
     /// The file is not an age file at all.
     #[error("{} is not an authcli vault (not an age-encrypted file)", .0.display())]
@@ -581,10 +581,10 @@ pub fn generate_identity(path: &Path) -> Result<String, VaultError> {
     opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let io = |source| VaultError::Io {
+    let io = |err| VaultError::Io {
         action: "could not create identity file",
         path: path.to_owned(),
-        source,
+        err,
     };
     let mut f = opts.open(path).map_err(io)?;
     f.write_all(content.as_bytes()).map_err(io)?;
@@ -604,7 +604,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, VaultError> {
             VaultError::Io {
                 action: "could not read vault",
                 path: path.to_owned(),
-                source: e,
+                err: e,
             }
         }
     })
@@ -619,10 +619,10 @@ pub fn create_private_dir(dir: &Path) -> Result<(), VaultError> {
     b.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir).map_err(|source| VaultError::Io {
+    b.create(dir).map_err(|err| VaultError::Io {
         action: "could not create folder",
         path: dir.to_owned(),
-        source,
+        err,
     })
 }
 
@@ -650,10 +650,10 @@ pub fn lock(path: &Path) -> Result<Lock, VaultError> {
     if let Some(dir) = lp.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
-    let io = |source| VaultError::Io {
+    let io = |err| VaultError::Io {
         action: "could not lock vault",
         path: lp.clone(),
-        source,
+        err,
     };
     let mut opts = OpenOptions::new();
     opts.read(true).write(true).create(true).truncate(false);
@@ -675,10 +675,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
     create_private_dir(&dir)?;
     let io = |action: &'static str, p: &Path| {
         let p = p.to_owned();
-        move |source| VaultError::Io {
+        move |err: io::Error| VaultError::Io {
             action,
             path: p,
-            source,
+            err: without_path(err),
         }
     };
     let file_name = path
@@ -691,10 +691,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
         .tempfile_in(&dir)
         .map_err(io("could not create a temporary file in", &dir))?;
     tmp.write_all(bytes)
-        .map_err(io("could not write", tmp.path()))?;
+        .map_err(io("could not write vault", path))?;
     tmp.as_file()
         .sync_all()
-        .map_err(io("could not write", tmp.path()))?;
+        .map_err(io("could not write vault", path))?;
 
     // Keep the previous vault as .bak: a hard link costs no copy and is atomic.
     if path.exists() {
@@ -716,6 +716,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
         .map_err(|e| io("could not replace vault", path)(e.error))?;
     sync_dir(&dir);
     Ok(())
+}
+
+/// tempfile appends "at path …" to its errors; our messages name the file already.
+fn without_path(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((msg, _)) => io::Error::new(e.kind(), msg.to_owned()),
+        None => e,
+    }
 }
 
 /// Temporary files of writers that were killed mid-write (`.<vault>.*.tmp`). Only called with the

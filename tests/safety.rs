@@ -213,3 +213,40 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
         "the next write cleans up: {leftovers:?}"
     );
 }
+
+/// A write that hits the file-size limit (what a full disk looks like to a writer): one clear
+/// line, exit 1, the vault byte-identical and no temporary file left.
+#[test]
+#[cfg(unix)]
+fn a_full_disk_leaves_the_vault_untouched() {
+    let env = Env::with_key_vault();
+    for i in 0..30 {
+        env.add_secret(&format!("a{i}"), &secret(30, i), &[]);
+    }
+    let before = env.vault_bytes();
+    let bin = assert_cmd::cargo::cargo_bin("authcli");
+    // 2 KiB limit; SIGXFSZ ignored so the write fails with EFBIG instead of killing the process.
+    let mut c = std::process::Command::new("sh");
+    c.args([
+        "-c",
+        &format!(
+            "trap '' XFSZ; ulimit -f 4; exec '{}' add big --secret",
+            bin.display()
+        ),
+    ])
+    .env_clear()
+    .env("PATH", std::env::var_os("PATH").unwrap())
+    .env("HOME", env.dir.path())
+    .env("AUTHCLI_VAULT", &env.vault)
+    .env("AUTHCLI_IDENTITY", &env.key);
+    let (code, out, err) = env.run_with(c, "JBSWY3DPEHPK3PXP\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("could not write vault") && err.contains("too large"),
+        "{err}"
+    );
+    assert_eq!(env.vault_bytes(), before);
+    env.add_secret("fine", &secret(31, 1), &[]);
+}
