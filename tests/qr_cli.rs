@@ -67,14 +67,7 @@ fn add_from_stdin_and_from_several_files() {
         &qr_png(&["otpauth://totp/GitLab:me?secret=JBSWY3DPEHPK3PXR&issuer=GitLab"]),
     );
     env.ok(&["add", "--qr", &a, &b], "");
-    let v: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"], "")).unwrap();
-    let names: Vec<&str> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["microsoft", "github", "gitlab"]);
+    assert_eq!(env.names(), ["microsoft", "github", "gitlab"]);
 }
 
 #[test]

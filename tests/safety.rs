@@ -8,19 +8,6 @@ use std::time::Duration;
 
 use common::{Env, have};
 
-fn names(env: &Env, vault: &std::path::Path) -> Vec<String> {
-    let mut c = env.cmd();
-    c.env("AUTHCLI_VAULT", vault).args(["list", "--json"]);
-    let (code, out, err) = env.run_with(c, "");
-    assert_eq!(code, 0, "{} does not open: {err}", vault.display());
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// A distinct valid base32 secret for (process, index).
 fn secret(p: usize, i: usize) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -44,7 +31,7 @@ fn eight_processes_adding_25_accounts_each_lose_nothing() {
             });
         }
     });
-    let mut got = names(&env, &env.vault);
+    let mut got = env.names();
     got.sort();
     let mut want: Vec<String> = (0..8)
         .flat_map(|p| (0..25).map(move |i| format!("p{p}-{i}")))
@@ -53,7 +40,7 @@ fn eight_processes_adding_25_accounts_each_lose_nothing() {
     assert_eq!(got, want);
     let bak = env.vault.with_file_name("vault.age.bak");
     assert_eq!(
-        names(&env, &bak).len(),
+        env.names_in(&bak).len(),
         199,
         ".bak is the state before the last add"
     );
@@ -83,7 +70,7 @@ fn adds_racing_removes_and_renames() {
             }
         });
     });
-    let mut got = names(&env, &env.vault);
+    let mut got = env.names();
     got.sort();
     let mut want: Vec<String> = (0..20)
         .map(|i| format!("new{i}"))
@@ -145,7 +132,7 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
     env.add_secret("base", &secret(20, 0), &[]);
     let bin = assert_cmd::cargo::cargo_bin("authcli");
     let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut state = names(&env, &env.vault);
+    let mut state = env.names();
     let mut killed_mid = 0;
     for round in 0..200 {
         rng ^= rng << 13;
@@ -177,7 +164,7 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
         std::thread::sleep(delay);
         let _ = child.kill();
         let status = child.wait().unwrap();
-        let after = names(&env, &env.vault);
+        let after = env.names();
         let mut expected_new = state.clone();
         if adding {
             expected_new.push(name.clone());
@@ -192,7 +179,7 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
             killed_mid += 1;
         }
         if env.vault.with_file_name("vault.age.bak").exists() {
-            names(&env, &env.vault.with_file_name("vault.age.bak"));
+            env.names_in(&env.vault.with_file_name("vault.age.bak"));
         }
         state = after;
     }

@@ -93,6 +93,25 @@ impl Env {
         std::fs::read(&self.vault).unwrap()
     }
 
+    /// The account names in the vault at `vault`, in vault order (via `list --json`).
+    pub fn names_in(&self, vault: &Path) -> Vec<String> {
+        let mut c = self.cmd();
+        c.env("AUTHCLI_VAULT", vault).args(["list", "--json"]);
+        let (code, out, err) = self.run_with(c, "");
+        assert_eq!(code, 0, "{} does not open: {err}", vault.display());
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The account names in the env's vault.
+    pub fn names(&self) -> Vec<String> {
+        self.names_in(&self.vault)
+    }
+
     /// Adds an account from a base32 secret with extra flags.
     pub fn add_secret(&self, name: &str, secret: &str, flags: &[&str]) {
         let mut args = vec!["add", name, "--secret"];
