@@ -689,6 +689,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
     Ok(())
 }
 
+/// Makes `<vault>.bak` a copy of the current vault. After a passphrase or key change this keeps
+/// the old passphrase or key from opening the backup. Call with the [`Lock`] held.
+pub fn refresh_backup(path: &Path) -> Result<(), VaultError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "vault".into(), |n| n.to_string_lossy().into_owned());
+    let bak = backup_path(path);
+    let bak_tmp = dir.join(format!(".{file_name}.bak.tmp"));
+    let io = |source| VaultError::Io {
+        action: "could not refresh the backup",
+        path: bak.clone(),
+        source,
+    };
+    let _ = fs::remove_file(&bak_tmp);
+    fs::copy(path, &bak_tmp).map_err(io)?;
+    File::open(&bak_tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    fs::rename(&bak_tmp, &bak).map_err(io)?;
+    sync_dir(&dir);
+    Ok(())
+}
+
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = File::open(dir) {
