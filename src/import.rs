@@ -196,9 +196,18 @@ pub struct Input<'a> {
 pub fn import(input: &mut Input<'_>, format: Option<Format>) -> Result<Imported, ImportError> {
     let format = match format {
         Some(f) => f,
-        None => detect(input.bytes).ok_or_else(|| ImportError::Unrecognized {
-            file: input.file.to_owned(),
-        })?,
+        None => match detect(input.bytes) {
+            // Detected text may mix otpauth and migration lines.
+            Some(Format::Uri | Format::Migration) => {
+                return text::import(input, text::Allow::Both);
+            }
+            Some(f) => f,
+            None => {
+                return Err(ImportError::Unrecognized {
+                    file: input.file.to_owned(),
+                });
+            }
+        },
     };
     match format {
         Format::Uri => text::import(input, text::Allow::Otpauth),
@@ -460,5 +469,20 @@ mod tests {
         );
         assert_eq!(detect(b""), None);
         assert_eq!(detect(&[0xff, 0x00, 0x12]), None);
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let mut pw = || -> Result<SecretString, String> { Err("none".into()) };
+        let text = b"otpauth://totp/A:b?secret=MYSECRETTOPSECRE&issuer=A\n";
+        let mut input = Input {
+            bytes: text,
+            file: "f",
+            password: &mut pw,
+        };
+        let found = import(&mut input, None).unwrap();
+        let debug = format!("{found:?}");
+        assert!(debug.contains("redacted"), "{debug}");
+        assert!(!debug.contains("MYSECRET"), "{debug}");
     }
 }

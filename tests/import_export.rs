@@ -809,3 +809,56 @@ fn passwd_and_rekey_between_passphrase_and_key() {
     assert_eq!(code, 1);
     assert!(err.contains("rekey --to-passphrase"), "{err}");
 }
+
+#[test]
+fn interop_google_authenticator_exports() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/interop/google-authenticator");
+    if !dir.is_dir() {
+        eprintln!("SKIPPED: interop fixtures not found at {}", dir.display());
+        return;
+    }
+    let env = Env::with_key_vault();
+    let err = import_ok(&env, &dir.join("test_plus_problem_export.txt"), &[]);
+    assert!(err.contains("imported 4, skipped 0"), "{err}");
+    let accounts: Vec<String> = listed(&env).into_iter().map(|l| l.2).collect();
+    assert_eq!(
+        accounts,
+        (1..=4)
+            .map(|i| format!("test{i}@serenitylabs.co.uk"))
+            .collect::<Vec<_>>()
+    );
+    // The same accounts repeated in one file are skipped as repeats, not silently.
+    let other = Env::with_key_vault();
+    let err = import_ok(
+        &other,
+        &dir.join("example_export.txt"),
+        &["--format", "migration"],
+    );
+    assert!(
+        err.contains("imported 3, skipped 3 (3 repeated in the file)"),
+        "{err}"
+    );
+    let before = env.vault_bytes();
+    for bad in ["test_export_wrong_data.txt", "test_export_wrong_prefix.txt"] {
+        let err = env.fails(&["import", path_str(&dir.join(bad))], "", 1);
+        assert!(err.contains(bad), "{err}");
+    }
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn auto_detected_text_may_mix_uris_and_migration_lines() {
+    let from = Env::with_key_vault();
+    from.add_secret("a", "JBSWY3DPEHPK3PXP", &["--issuer", "A"]);
+    let migration = from.ok(&["export", "--format", "migration", "--yes"], "");
+    let mixed = format!("otpauth://totp/B:me?secret=GEZDGNBVGY3TQOJQ&issuer=B\n{migration}");
+    let to = Env::with_key_vault();
+    let (code, _, err) = to.run(&["import", "-"], &mixed);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("imported 2, skipped 0"), "{err}");
+    let err = to.fails(&["import", "-", "--format", "uri"], &mixed, 1);
+    assert!(
+        err.contains("line 2: a Google Authenticator export"),
+        "{err}"
+    );
+}

@@ -17,29 +17,7 @@ const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Runs `import`.
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
-    let (bytes, label) = if args.file.as_os_str() == "-" {
-        (
-            super::read_stdin_limited(MAX_FILE_BYTES)?,
-            String::from("standard input"),
-        )
-    } else {
-        let meta = std::fs::metadata(&args.file)
-            .with_context(|| format!("could not read {}", args.file.display()))?;
-        if meta.len() > MAX_FILE_BYTES as u64 {
-            anyhow::bail!(
-                "{} is larger than {} MiB; refusing it",
-                args.file.display(),
-                MAX_FILE_BYTES >> 20
-            );
-        }
-        (
-            Zeroizing::new(
-                std::fs::read(&args.file)
-                    .with_context(|| format!("could not read {}", args.file.display()))?,
-            ),
-            args.file.display().to_string(),
-        )
-    };
+    let (bytes, label) = read_input(args)?;
     let mut password = || import_password(&label);
     let mut input = Input {
         bytes: &bytes,
@@ -64,14 +42,23 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         *why.entry("not supported").or_default() += 1;
     }
     let mut added = Vec::new();
+    let before = session.vault.accounts.len();
     for mut acc in found.accounts {
-        if let Some(existing) = session.vault.accounts.iter().find(|e| same(e, &acc)) {
-            skipped.push(format!(
-                "{}: already in the vault as {:?}",
-                acc.display_label(),
-                existing.name
-            ));
-            *why.entry("already in the vault").or_default() += 1;
+        if let Some(i) = session.vault.accounts.iter().position(|e| same(e, &acc)) {
+            let existing = &session.vault.accounts[i].name;
+            if i < before {
+                skipped.push(format!(
+                    "{}: already in the vault as {existing:?}",
+                    acc.display_label()
+                ));
+                *why.entry("already in the vault").or_default() += 1;
+            } else {
+                skipped.push(format!(
+                    "{}: same secret and issuer as {existing:?}, earlier in the file",
+                    acc.display_label()
+                ));
+                *why.entry("repeated in the file").or_default() += 1;
+            }
             continue;
         }
         let wanted = if acc.name.is_empty() || acc.name.chars().any(char::is_control) {
@@ -116,6 +103,34 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// The file's bytes and how to name it in messages.
+fn read_input(args: &ImportArgs) -> Result<(Zeroizing<Vec<u8>>, String)> {
+    let input = if args.file.as_os_str() == "-" {
+        (
+            super::read_stdin_limited(MAX_FILE_BYTES)?,
+            String::from("standard input"),
+        )
+    } else {
+        let meta = std::fs::metadata(&args.file)
+            .with_context(|| format!("could not read {}", args.file.display()))?;
+        if meta.len() > MAX_FILE_BYTES as u64 {
+            anyhow::bail!(
+                "{} is larger than {} MiB; refusing it",
+                args.file.display(),
+                MAX_FILE_BYTES >> 20
+            );
+        }
+        (
+            Zeroizing::new(
+                std::fs::read(&args.file)
+                    .with_context(|| format!("could not read {}", args.file.display()))?,
+            ),
+            args.file.display().to_string(),
+        )
+    };
+    Ok(input)
 }
 
 /// Same generator and same issuer: the account is already there.

@@ -20,6 +20,8 @@ pub enum Allow {
     Otpauth,
     /// `otpauth-migration://` only (`--format migration`).
     Migration,
+    /// Either, line by line (auto-detected text).
+    Both,
 }
 
 /// Imports a text file of URIs.
@@ -57,7 +59,7 @@ pub fn import(input: &mut Input<'_>, allow: Allow) -> Result<Imported, ImportErr
             .get(..18)
             .is_some_and(|p| p.eq_ignore_ascii_case("otpauth-migration:"));
         match (allow, is_migration) {
-            (Allow::Migration, true) => {
+            (Allow::Migration | Allow::Both, true) => {
                 let m = uri::parse_migration(line).map_err(|e| line_err(n, e.to_string()))?;
                 out.accounts.extend(m.accounts);
                 out.skipped.extend(m.skipped.into_iter().map(|s| Skipped {
@@ -70,7 +72,7 @@ pub fn import(input: &mut Input<'_>, allow: Allow) -> Result<Imported, ImportErr
                 entry.0 = entry.0.max(m.batch_size);
                 entry.1.push(m.batch_index);
             }
-            (Allow::Otpauth, false) => match uri::parse_otpauth(line) {
+            (Allow::Otpauth | Allow::Both, false) => match uri::parse_otpauth(line) {
                 Ok(acc) => out.accounts.push(acc),
                 Err(e) if unrepresentable(&e) => out.skipped.push(Skipped {
                     name: rough_label(line),
