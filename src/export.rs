@@ -220,6 +220,24 @@ mod tests {
                 .all(|l| l.starts_with("\x1b[30;107m") && l.ends_with("\x1b[0m"))
         );
         assert!(qr_terminal(&"x".repeat(5000), TermStyle::Plain).is_err());
+        // Reading the half blocks back gives the code's modules.
+        let code = encode(text).unwrap();
+        let (w, colors) = (code.width(), code.to_colors());
+        for y in 0..w + 2 * QUIET_ZONE {
+            for x in 0..w + 2 * QUIET_ZONE {
+                let c = lines[y / 2].chars().nth(x).unwrap();
+                let light = if y % 2 == 0 {
+                    matches!(c, '█' | '▀')
+                } else {
+                    matches!(c, '█' | '▄')
+                };
+                let inside = (QUIET_ZONE..QUIET_ZONE + w).contains(&x)
+                    && (QUIET_ZONE..QUIET_ZONE + w).contains(&y);
+                let want_dark =
+                    inside && colors[(y - QUIET_ZONE) * w + (x - QUIET_ZONE)] == Color::Dark;
+                assert_eq!(!light, want_dark, "module ({x}, {y})");
+            }
+        }
         let png = qr_png(text).unwrap();
         assert!(png.starts_with(b"\x89PNG"));
     }

@@ -862,3 +862,129 @@ fn auto_detected_text_may_mix_uris_and_migration_lines() {
         "{err}"
     );
 }
+
+/// Files in each JSON format, written here from one list of accounts, import to the same codes.
+#[test]
+fn generated_files_in_every_json_format() {
+    use authcli::otp::{Algorithm, Otp, Secret};
+    use serde_json::json;
+    // (issuer, account, type, secret, algorithm, digits, period, counter)
+    let specs = [
+        (
+            "Ünï Corp",
+            "a:b@c.example",
+            "totp",
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            "SHA512",
+            10,
+            45,
+            0,
+        ),
+        (
+            "HW Token",
+            "",
+            "hotp",
+            "JBSWY3DPEHPK3PXP",
+            "SHA256",
+            8,
+            30,
+            123_456_789,
+        ),
+        (
+            "Valve",
+            "gaben",
+            "steam",
+            "JRZCL47CMXVOQMNPZR2F7J4RGI",
+            "SHA1",
+            5,
+            30,
+            0,
+        ),
+        (
+            "",
+            "only-account",
+            "totp",
+            "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ",
+            "SHA1",
+            6,
+            30,
+            0,
+        ),
+    ];
+    let want: Vec<Account> = specs
+        .iter()
+        .map(|&(i, a, k, s, alg, d, p, c)| {
+            let kind = match k {
+                "totp" => Kind::Totp,
+                "hotp" => Kind::Hotp,
+                _ => Kind::Steam,
+            };
+            let alg: Algorithm = alg.parse().unwrap();
+            let otp = Otp::new(kind, Secret::parse_base32(s).unwrap(), alg, d, p, c).unwrap();
+            Account::new(i, a, otp)
+        })
+        .collect();
+    let aegis = json!({"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3,
+        "entries": specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
+            "type": k, "uuid": "u", "name": a, "issuer": i, "note": "", "icon": null,
+            "info": if k == "hotp" { json!({"secret": s, "algo": alg, "digits": d, "counter": c}) }
+                    else { json!({"secret": s, "algo": alg, "digits": d, "period": p}) }
+        })).collect::<Vec<_>>(), "groups": []}});
+    let twofas = json!({"schemaVersion": 4, "appOrigin": "android", "groups": [],
+        "services": specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
+            "name": if i.is_empty() { "Fallback" } else { i }, "secret": s,
+            "otp": {"account": a, "issuer": i, "digits": d, "period": p, "algorithm": alg,
+                    "counter": c, "tokenType": k.to_uppercase()}
+        })).collect::<Vec<_>>()});
+    let andotp =
+        json!(specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
+        "secret": format!("{s}======"), "issuer": i, "label": a, "digits": d,
+        "type": k.to_uppercase(), "algorithm": alg, "period": p, "counter": c, "tags": []
+    })).collect::<Vec<_>>());
+    let bitwarden = json!({"encrypted": false, "folders": [],
+        "items": want.iter().map(|acc| json!({"type": 1, "name": "Item",
+            "login": {"username": null, "totp": authcli::uri::to_otpauth(acc).as_str()}}))
+        .chain([json!({"type": 1, "name": "Mail", "login": {"username": "me", "totp": "jbsw y3dp ehpk 3pxp"}}),
+                json!({"type": 2, "name": "a note"})])
+        .collect::<Vec<_>>()});
+    for (name, doc, extra) in [
+        ("aegis.json", aegis, 0),
+        ("backup.2fas", twofas, 0),
+        ("andotp.json", andotp, 0),
+        ("bitwarden.json", bitwarden, 1),
+    ] {
+        let env = Env::with_key_vault();
+        let file = env.dir.path().join(name);
+        std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+        let err = import_ok(&env, &file, &[]);
+        assert!(
+            err.contains(&format!("imported {}, skipped 0", want.len() + extra)),
+            "{name}: {err}"
+        );
+        let mut all = want.clone();
+        if extra == 1 {
+            all.push(Account::new(
+                "Mail",
+                "me",
+                Otp::new(
+                    Kind::Totp,
+                    Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(),
+                    Algorithm::Sha1,
+                    6,
+                    30,
+                    0,
+                )
+                .unwrap(),
+            ));
+        }
+        if name == "bitwarden.json" {
+            // A URI without an issuer takes the item's name.
+            all[3].issuer = "Item".into();
+        }
+        if name == "backup.2fas" {
+            // 2FAS has no empty issuer: the service name stands in.
+            all[3].issuer = "Fallback".into();
+        }
+        assert_eq!(same_codes(&env, &all), all.len(), "{name}");
+    }
+}

@@ -249,7 +249,7 @@ fn show_qr(output: Option<&Path>, items: &[(String, String, Zeroizing<String>)])
             let go_on = term::wait_enter(&prompt).context("could not wait on the terminal")?;
             // Clear the screen and the scrollback: the code holds the secret.
             output::write_bytes(b"\x1b[2J\x1b[3J\x1b[H")?;
-            if !go_on {
+            if !go_on && i + 1 < items.len() {
                 bail!("stopped after {} of {} codes", i + 1, items.len());
             }
         }
