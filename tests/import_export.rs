@@ -863,13 +863,58 @@ fn auto_detected_text_may_mix_uris_and_migration_lines() {
     );
 }
 
+/// (issuer, account, type, secret, algorithm, digits, period, counter)
+type Spec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    u8,
+    u32,
+    u64,
+);
+
+/// The same accounts as an Aegis, a 2FAS, an andOTP and a Bitwarden export (the last with one
+/// extra bare-secret item), as each app writes them.
+fn json_docs(specs: &[Spec], want: &[Account]) -> Vec<(&'static str, serde_json::Value, usize)> {
+    use serde_json::json;
+    let aegis = json!({"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3,
+        "entries": specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
+            "type": k, "uuid": "u", "name": a, "issuer": i, "note": "", "icon": null,
+            "info": if k == "hotp" { json!({"secret": s, "algo": alg, "digits": d, "counter": c}) }
+                    else { json!({"secret": s, "algo": alg, "digits": d, "period": p}) }
+        })).collect::<Vec<_>>(), "groups": []}});
+    let twofas = json!({"schemaVersion": 4, "appOrigin": "android", "groups": [],
+        "services": specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
+            "name": if i.is_empty() { "Fallback" } else { i }, "secret": s,
+            "otp": {"account": a, "issuer": i, "digits": d, "period": p, "algorithm": alg,
+                    "counter": c, "tokenType": k.to_uppercase()}
+        })).collect::<Vec<_>>()});
+    let andotp =
+        json!(specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
+        "secret": format!("{s}======"), "issuer": i, "label": a, "digits": d,
+        "type": k.to_uppercase(), "algorithm": alg, "period": p, "counter": c, "tags": []
+    })).collect::<Vec<_>>());
+    let bitwarden = json!({"encrypted": false, "folders": [],
+        "items": want.iter().map(|acc| json!({"type": 1, "name": "Item",
+            "login": {"username": null, "totp": authcli::uri::to_otpauth(acc).as_str()}}))
+        .chain([json!({"type": 1, "name": "Mail", "login": {"username": "me", "totp": "jbsw y3dp ehpk 3pxp"}}),
+                json!({"type": 2, "name": "a note"})])
+        .collect::<Vec<_>>()});
+    vec![
+        ("aegis.json", aegis, 0),
+        ("backup.2fas", twofas, 0),
+        ("andotp.json", andotp, 0),
+        ("bitwarden.json", bitwarden, 1),
+    ]
+}
+
 /// Files in each JSON format, written here from one list of accounts, import to the same codes.
 #[test]
 fn generated_files_in_every_json_format() {
     use authcli::otp::{Algorithm, Otp, Secret};
-    use serde_json::json;
-    // (issuer, account, type, secret, algorithm, digits, period, counter)
-    let specs = [
+    let specs: [Spec; 4] = [
         (
             "Ünï Corp",
             "a:b@c.example",
@@ -924,35 +969,7 @@ fn generated_files_in_every_json_format() {
             Account::new(i, a, otp)
         })
         .collect();
-    let aegis = json!({"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3,
-        "entries": specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
-            "type": k, "uuid": "u", "name": a, "issuer": i, "note": "", "icon": null,
-            "info": if k == "hotp" { json!({"secret": s, "algo": alg, "digits": d, "counter": c}) }
-                    else { json!({"secret": s, "algo": alg, "digits": d, "period": p}) }
-        })).collect::<Vec<_>>(), "groups": []}});
-    let twofas = json!({"schemaVersion": 4, "appOrigin": "android", "groups": [],
-        "services": specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
-            "name": if i.is_empty() { "Fallback" } else { i }, "secret": s,
-            "otp": {"account": a, "issuer": i, "digits": d, "period": p, "algorithm": alg,
-                    "counter": c, "tokenType": k.to_uppercase()}
-        })).collect::<Vec<_>>()});
-    let andotp =
-        json!(specs.iter().map(|&(i, a, k, s, alg, d, p, c)| json!({
-        "secret": format!("{s}======"), "issuer": i, "label": a, "digits": d,
-        "type": k.to_uppercase(), "algorithm": alg, "period": p, "counter": c, "tags": []
-    })).collect::<Vec<_>>());
-    let bitwarden = json!({"encrypted": false, "folders": [],
-        "items": want.iter().map(|acc| json!({"type": 1, "name": "Item",
-            "login": {"username": null, "totp": authcli::uri::to_otpauth(acc).as_str()}}))
-        .chain([json!({"type": 1, "name": "Mail", "login": {"username": "me", "totp": "jbsw y3dp ehpk 3pxp"}}),
-                json!({"type": 2, "name": "a note"})])
-        .collect::<Vec<_>>()});
-    for (name, doc, extra) in [
-        ("aegis.json", aegis, 0),
-        ("backup.2fas", twofas, 0),
-        ("andotp.json", andotp, 0),
-        ("bitwarden.json", bitwarden, 1),
-    ] {
+    for (name, doc, extra) in json_docs(&specs, &want) {
         let env = Env::with_key_vault();
         let file = env.dir.path().join(name);
         std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
