@@ -721,7 +721,7 @@ _authcli() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "auto uri migration aegis 2fas bitwarden andotp json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto uri migration aegis 2fas bitwarden andotp freeotp proton json" -- "${cur}"))
                     return 0
                     ;;
                 --vault)

@@ -94,6 +94,8 @@ aegis\t'Aegis JSON export, plain or encrypted (password from the terminal or `$A
 2fas\t'2FAS .2fas backup (unencrypted)'
 bitwarden\t'Bitwarden JSON export (unencrypted)'
 andotp\t'andOTP JSON backup (unencrypted)'
+freeotp\t'`FreeOTP+` JSON export'
+proton\t'Proton Authenticator JSON export (unencrypted)'
 json\t'authcli\'s own `export --format json`'"
 complete -c authcli -n "__fish_authcli_using_subcommand import" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand import" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F

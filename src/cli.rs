@@ -289,6 +289,10 @@ pub enum ImportFormat {
     Bitwarden,
     /// andOTP JSON backup (unencrypted)
     Andotp,
+    /// `FreeOTP+` JSON export
+    Freeotp,
+    /// Proton Authenticator JSON export (unencrypted)
+    Proton,
     /// authcli's own `export --format json`
     Json,
 }

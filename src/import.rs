@@ -15,7 +15,9 @@ pub mod aegis;
 pub mod andotp;
 pub mod authcli;
 pub mod bitwarden;
+pub mod freeotp;
 mod json;
+pub mod proton;
 pub mod text;
 pub mod twofas;
 
@@ -41,6 +43,10 @@ pub enum Format {
     Bitwarden,
     /// andOTP JSON backup (unencrypted).
     AndOtp,
+    /// `FreeOTP+` JSON export.
+    FreeOtp,
+    /// Proton Authenticator JSON export (unencrypted).
+    Proton,
     /// authcli's own `export --format json`.
     Authcli,
 }
@@ -55,6 +61,8 @@ impl Format {
             Self::TwoFas => "2FAS",
             Self::Bitwarden => "Bitwarden",
             Self::AndOtp => "andOTP",
+            Self::FreeOtp => "FreeOTP+",
+            Self::Proton => "Proton Authenticator",
             Self::Authcli => "authcli JSON",
         }
     }
@@ -92,7 +100,7 @@ pub struct Imported {
 pub enum ImportError {
     /// Auto-detection found no known format.
     #[error(
-        "{file}: not a recognised export (expected otpauth URIs, otpauth-migration URIs, or Aegis, 2FAS, Bitwarden, andOTP or authcli JSON); pass --format if it is one of them"
+        "{file}: not a recognised export (expected otpauth URIs, otpauth-migration URIs, or Aegis, 2FAS, Bitwarden, andOTP, FreeOTP+, Proton Authenticator or authcli JSON); pass --format if it is one of them"
     )]
     Unrecognized {
         /// The file.
@@ -216,6 +224,8 @@ pub fn import(input: &mut Input<'_>, format: Option<Format>) -> Result<Imported,
         Format::TwoFas => twofas::import(input),
         Format::Bitwarden => bitwarden::import(input),
         Format::AndOtp => andotp::import(input),
+        Format::FreeOtp => freeotp::import(input),
+        Format::Proton => proton::import(input),
         Format::Authcli => authcli::import(input),
     }
 }
@@ -241,6 +251,10 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
                     Some(Format::TwoFas)
                 } else if o.contains_key("items") && o.contains_key("encrypted") {
                     Some(Format::Bitwarden)
+                } else if o.contains_key("tokens") && o.contains_key("tokenOrder") {
+                    Some(Format::FreeOtp)
+                } else if o.contains_key("version") && o.contains_key("entries") {
+                    Some(Format::Proton)
                 } else if o.contains_key("version") && o.contains_key("accounts") {
                     Some(Format::Authcli)
                 } else {
@@ -275,6 +289,10 @@ fn guess_broken_json(bytes: &[u8]) -> Option<Format> {
         Some(Format::TwoFas)
     } else if has(b"\"items\"") {
         Some(Format::Bitwarden)
+    } else if has(b"\"tokenOrder\"") {
+        Some(Format::FreeOtp)
+    } else if has(b"\"entries\"") {
+        Some(Format::Proton)
     } else if has(b"\"accounts\"") {
         Some(Format::Authcli)
     } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') && has(b"\"secret\"") {
@@ -460,6 +478,14 @@ mod tests {
         assert_eq!(
             detect(br#"{"version":1,"accounts":[]}"#),
             Some(Format::Authcli)
+        );
+        assert_eq!(
+            detect(br#"{"tokenOrder":[],"tokens":[]}"#),
+            Some(Format::FreeOtp)
+        );
+        assert_eq!(
+            detect(br#"{"version":1,"entries":[]}"#),
+            Some(Format::Proton)
         );
         assert_eq!(detect(b"hello"), None);
         assert_eq!(detect(b"{nope"), None);

@@ -100,6 +100,9 @@ fn interop_files_yield_the_accounts_of_plain_txt() {
         ("2fas_authenticator_plain_v4.2fas", 5),
         ("bitwarden.json", 4),
         ("andotp_plain.json", 7),
+        ("ente_auth.txt", 7),
+        ("freeotp_plus.json", 6),
+        ("proton_authenticator.json", 3),
     ] {
         let env = Env::with_key_vault();
         let err = import_ok(&env, &dir.join(file), &[]);

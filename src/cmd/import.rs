@@ -147,6 +147,8 @@ fn format(f: ImportFormat) -> Option<Format> {
         ImportFormat::TwoFas => Some(Format::TwoFas),
         ImportFormat::Bitwarden => Some(Format::Bitwarden),
         ImportFormat::Andotp => Some(Format::AndOtp),
+        ImportFormat::Freeotp => Some(Format::FreeOtp),
+        ImportFormat::Proton => Some(Format::Proton),
         ImportFormat::Json => Some(Format::Authcli),
     }
 }
