@@ -91,7 +91,7 @@ complete -c authcli -n "__fish_authcli_using_subcommand import" -l format -d 'Th
 uri\t'otpauth:// (and steam://) URIs, one a line'
 migration\t'Google Authenticator otpauth-migration:// URIs, one a line'
 aegis\t'Aegis JSON export, plain or encrypted (password from the terminal or `$AUTHCLI_IMPORT_PASSPHRASE`)'
-2fas\t'2FAS .2fas backup (unencrypted)'
+2fas\t'2FAS .2fas backup, plain or encrypted (password as for aegis)'
 bitwarden\t'Bitwarden JSON export (unencrypted)'
 andotp\t'andOTP JSON backup (unencrypted)'
 freeotp\t'`FreeOTP+` JSON export'

@@ -282,7 +282,7 @@ pub enum ImportFormat {
     Migration,
     /// Aegis JSON export, plain or encrypted (password from the terminal or `$AUTHCLI_IMPORT_PASSPHRASE`)
     Aegis,
-    /// 2FAS .2fas backup (unencrypted)
+    /// 2FAS .2fas backup, plain or encrypted (password as for aegis)
     #[value(name = "2fas")]
     TwoFas,
     /// Bitwarden JSON export (unencrypted)

@@ -37,7 +37,7 @@ pub enum Format {
     Migration,
     /// Aegis JSON export, plain or encrypted.
     Aegis,
-    /// 2FAS `.2fas` backup (unencrypted).
+    /// 2FAS `.2fas` backup, plain or encrypted.
     TwoFas,
     /// Bitwarden JSON export (unencrypted).
     Bitwarden,

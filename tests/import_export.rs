@@ -173,18 +173,42 @@ fn interop_2fas_schema_2_has_no_token_types() {
         let got = env.ok(&["code", "airbnb", "--at", &t.to_string()], "");
         assert_eq!(got.trim(), want[2].otp.code_at(t).as_str());
     }
-    // The encrypted 2FAS backups are refused with a hint.
-    let before = env.vault_bytes();
-    let err = env.fails(
-        &[
-            "import",
-            path_str(&dir.join("2fas_authenticator_encrypted.2fas")),
-        ],
-        "",
-        1,
-    );
-    assert!(err.contains("encrypted"), "{err}");
-    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn interop_encrypted_2fas_with_password_test() {
+    let Some(dir) = interop_dir() else { return };
+    let want = expected(&dir);
+    for (file, count) in [
+        ("2fas_authenticator_encrypted_v4.2fas", 5),
+        ("2fas_authenticator_encrypted.2fas", 4),
+    ] {
+        let env = Env::with_key_vault();
+        let path = dir.join(file);
+        let before = env.vault_bytes();
+        let mut c = env.cmd();
+        c.env("AUTHCLI_IMPORT_PASSPHRASE", "tset")
+            .args(["import", path_str(&path)]);
+        let (code, _, err) = env.run_with(c, "");
+        assert_eq!(code, 1);
+        assert!(
+            err.contains("wrong password for this encrypted 2FAS export"),
+            "{err}"
+        );
+        assert_eq!(env.vault_bytes(), before);
+        let mut c = env.cmd();
+        c.env("AUTHCLI_IMPORT_PASSPHRASE", "test")
+            .args(["import", path_str(&path)]);
+        let (code, _, err) = env.run_with(c, "");
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains(&format!("imported {count}, skipped 0")),
+            "{file}: {err}"
+        );
+        if count == 5 {
+            assert_eq!(same_codes(&env, &want), 5);
+        }
+    }
 }
 
 #[test]
