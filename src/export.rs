@@ -94,6 +94,12 @@ fn encode(text: &str) -> Result<QrCode, QrTooLong> {
         .map_err(|_| QrTooLong { len: text.len() })
 }
 
+/// The side of `text`'s QR code in modules, quiet zone included: the terminal drawing is this
+/// many columns wide and half as many lines high.
+pub fn qr_size(text: &str) -> Result<usize, QrTooLong> {
+    Ok(encode(text)?.width() + 2 * QUIET_ZONE)
+}
+
 /// How a terminal QR code is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermStyle {
@@ -238,6 +244,7 @@ mod tests {
                 assert_eq!(!light, want_dark, "module ({x}, {y})");
             }
         }
+        assert_eq!(qr_size(text).unwrap(), width);
         let png = qr_png(text).unwrap();
         assert!(png.starts_with(b"\x89PNG"));
     }

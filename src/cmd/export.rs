@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         }
         ExportFormat::Json => emit_text(args.output.as_deref(), &export::to_json(&accounts))?,
         ExportFormat::Migration => {
-            let codes = migration(&accounts)?;
+            let codes = migration(&accounts, export::MIGRATION_PER_CODE)?;
             let mut text = Zeroizing::new(String::new());
             for (_, c) in &codes {
                 text.push_str(c);
@@ -78,7 +78,10 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
             show_qr(args.output.as_deref(), &items)?;
         }
         ExportFormat::MigrationQr => {
-            let codes = migration(&accounts)?;
+            let codes = match (&args.output, terminal()) {
+                (None, Some(size)) => migration_fitting(&accounts, size)?,
+                _ => migration(&accounts, export::MIGRATION_PER_CODE)?,
+            };
             show_qr(args.output.as_deref(), &codes_as_items(&codes))?;
         }
     }
@@ -116,9 +119,53 @@ fn confirm(args: &ExportArgs, n: usize) -> Result<()> {
     Ok(())
 }
 
+/// The terminal's (columns, lines) when stdout is one.
+fn terminal() -> Option<(usize, usize)> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, h)| (usize::from(w.0), usize::from(h.0)))
+}
+
+/// Whether a QR code of `size` modules fits the terminal with its title and prompt lines.
+fn fits(size: usize, (cols, lines): (usize, usize)) -> bool {
+    size <= cols && size.div_ceil(2) + 3 <= lines
+}
+
+/// Migration codes with as many accounts each (at most Google's 10) as still fit the terminal,
+/// so that the phone sees a whole code.
+fn migration_fitting(
+    accounts: &[Account],
+    term: (usize, usize),
+) -> Result<Vec<(String, Zeroizing<String>)>> {
+    for per_code in (2..=export::MIGRATION_PER_CODE).rev() {
+        let out = uri::to_migration(accounts, per_code, 0);
+        let all_fit = out
+            .codes
+            .iter()
+            .all(|c| export::qr_size(c).is_ok_and(|s| fits(s, term)));
+        if all_fit {
+            if per_code < export::MIGRATION_PER_CODE && accounts.len() > per_code {
+                note_fitting(per_code, term);
+            }
+            return migration(accounts, per_code);
+        }
+    }
+    if accounts.len() > 1 {
+        note_fitting(1, term);
+    }
+    migration(accounts, 1)
+}
+
+fn note_fitting(per_code: usize, (cols, lines): (usize, usize)) {
+    eprintln!(
+        "note: {per_code} account(s) per code to fit this {cols}×{lines} terminal; a larger window (or a smaller font) takes fewer codes"
+    );
+}
+
 /// Migration URIs with a title each; accounts the format cannot carry are named on stderr.
-fn migration(accounts: &[Account]) -> Result<Vec<(String, Zeroizing<String>)>> {
-    let out = uri::to_migration(accounts, export::MIGRATION_PER_CODE, batch_id());
+fn migration(accounts: &[Account], per_code: usize) -> Result<Vec<(String, Zeroizing<String>)>> {
+    let out = uri::to_migration(accounts, per_code, batch_id());
     for s in &out.unrepresentable {
         eprintln!("not exported {}: {}", s.label, s.reason);
     }
@@ -228,7 +275,17 @@ fn show_qr(output: Option<&Path>, items: &[(String, String, Zeroizing<String>)])
         TermStyle::Ansi
     };
     let tty = std::io::stdout().is_terminal();
+    let term = terminal();
     for (i, (title, _, text)) in items.iter().enumerate() {
+        if let Some(size) = term
+            && !fits(export::qr_size(text)?, size)
+        {
+            eprintln!(
+                "note: the next QR code needs a terminal of {0} columns and {1} lines; enlarge the window (or zoom out) if the phone cannot see all of it, or use --output DIR for PNG files",
+                export::qr_size(text)?,
+                export::qr_size(text)?.div_ceil(2) + 3
+            );
+        }
         let code = export::qr_terminal(text, style)?;
         let mut block = Zeroizing::new(format!("{title}\n"));
         block.push_str(&code);
