@@ -115,8 +115,8 @@ set edit:completion:arg-completer[authcli] = {|@words|
         &'authcli;export'= {
             cand -f 'Output format'
             cand --format 'Output format'
-            cand -o 'Write to this file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; it must not exist yet'
-            cand --output 'Write to this file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; it must not exist yet'
+            cand -o 'Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; `-` is stdout'
+            cand --output 'Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; `-` is stdout'
             cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
             cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
             cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'

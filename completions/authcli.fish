@@ -107,7 +107,7 @@ json\t'authcli JSON ({"version":1,"accounts":[…]}), readable by `import`'
 qr\t'One QR code per account, drawn in the terminal (or PNG files with --output)'
 migration\t'Google Authenticator otpauth-migration:// URIs, 10 accounts each'
 migration-qr\t'The migration URIs as QR codes (Google Authenticator, Aegis and 2FAS scan them)'"
-complete -c authcli -n "__fish_authcli_using_subcommand export" -s o -l output -d 'Write to this file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; it must not exist yet' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand export" -s o -l output -d 'Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; `-` is stdout' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand export" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand export" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand export" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F

@@ -308,8 +308,8 @@ pub struct ExportArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = ExportFormat::Uri)]
     pub format: ExportFormat,
 
-    /// Write to this file (uri, json, migration) or folder of PNG files (qr, migration-qr)
-    /// instead of the terminal; it must not exist yet
+    /// Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr)
+    /// instead of the terminal; `-` is stdout
     #[arg(long, short = 'o', value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub output: Option<PathBuf>,
 

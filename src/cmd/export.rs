@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         bail!("the vault is empty; nothing to export");
     }
     let accounts: Vec<Account> = picked.iter().map(|&i| vault.accounts[i].clone()).collect();
-    if let Some(p) = &args.output {
+    if let Some(p) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         let is_dir_format = matches!(args.format, ExportFormat::Qr | ExportFormat::MigrationQr);
         if p.exists() && !(is_dir_format && p.is_dir()) {
             bail!(
@@ -90,7 +90,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     } else {
         "accounts"
     };
-    match &args.output {
+    match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(p) => eprintln!(
             "exported {} {what} to {} — it holds your secrets: delete it once it has served",
             accounts.len(),
@@ -246,14 +246,14 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn emit_text(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
-        Some(p) => write_new(p, text.as_bytes()),
-        None => output::write_bytes(text.as_bytes()),
+        Some(p) if p.as_os_str() != "-" => write_new(p, text.as_bytes()),
+        _ => output::write_bytes(text.as_bytes()),
     }
 }
 
 /// Shows QR codes one at a time on the terminal, or writes them as PNG files into a folder.
 fn show_qr(output: Option<&Path>, items: &[(String, String, Zeroizing<String>)]) -> Result<()> {
-    if let Some(dir) = output {
+    if let Some(dir) = output.filter(|p| p.as_os_str() != "-") {
         vault::create_private_dir(dir)?;
         let mut used: Vec<PathBuf> = Vec::new();
         for (_, stem, text) in items {
