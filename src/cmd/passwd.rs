@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use age::secrecy::{ExposeSecret, SecretString};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use zeroize::Zeroizing;
 
 use super::Ctx;
@@ -27,13 +27,23 @@ pub fn run(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     }
     session.set_passphrase(Some(new));
     session.save()?;
-    vault::refresh_backup(session.path())?;
+    refresh_backup(session.path())?;
     eprintln!(
         "changed the passphrase of {} (the backup {} too)",
         session.path().display(),
         vault::backup_path(session.path()).display()
     );
     Ok(())
+}
+
+/// Re-encrypts `<vault>.bak` too (a copy of the new vault), so the old key opens nothing.
+pub fn refresh_backup(path: &Path) -> Result<()> {
+    vault::refresh_backup(path).with_context(|| {
+        format!(
+            "the vault was re-encrypted, but its backup {} could not be replaced; delete it by hand (it still opens with the old key)",
+            vault::backup_path(path).display()
+        )
+    })
 }
 
 /// The new passphrase: `$AUTHCLI_NEW_PASSPHRASE`, the first line of `file`, else asked twice on

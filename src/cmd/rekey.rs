@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
         session.vault.recipients.clear();
         session.set_passphrase(Some(new));
         session.save()?;
-        vault::refresh_backup(&path)?;
+        super::passwd::refresh_backup(&path)?;
         eprintln!(
             "{} is now protected by a passphrase; identity files no longer open it",
             path.display()
@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
     session.vault.recipients.clone_from(&recipients);
     session.set_passphrase(None);
     session.save()?;
-    vault::refresh_backup(&path)?;
+    super::passwd::refresh_backup(&path)?;
     for r in &recipients {
         println!("{r}");
     }
