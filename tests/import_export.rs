@@ -801,7 +801,7 @@ fn rekey_recipients_and_either_identity_opens() {
 
 #[test]
 fn passwd_and_rekey_between_passphrase_and_key() {
-    // scrypt costs about a second per operation: the one passphrase test here (6 runs).
+    // scrypt costs about a second per operation: the one passphrase test here (7 runs).
     let env = Env::new();
     let old = env.dir.path().join("old.txt");
     let new = env.dir.path().join("new.txt");
@@ -826,6 +826,10 @@ fn passwd_and_rekey_between_passphrase_and_key() {
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = pass(&old, &["list"], &[]);
     assert_eq!(code, 4, "the old passphrase no longer opens it: {err}");
+    // Nor the backup, which was re-encrypted too.
+    let bak = authcli::vault::backup_path(&env.vault);
+    let (code, _, err) = pass(&old, &["list"], &[("AUTHCLI_VAULT", &bak)]);
+    assert_eq!(code, 4, "{err}");
     // To a key: the identity file is created.
     let key = env.dir.path().join("k.txt");
     let (code, out, err) = pass(&new, &["rekey", "--to-identity", path_str(&key)], &[]);
