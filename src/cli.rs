@@ -285,7 +285,7 @@ pub enum ImportFormat {
     /// 2FAS .2fas backup, plain or encrypted (password as for aegis)
     #[value(name = "2fas")]
     TwoFas,
-    /// Bitwarden JSON export (unencrypted)
+    /// Bitwarden JSON or CSV export (unencrypted)
     Bitwarden,
     /// andOTP JSON backup (unencrypted)
     Andotp,

@@ -39,7 +39,7 @@ pub enum Format {
     Aegis,
     /// 2FAS `.2fas` backup, plain or encrypted.
     TwoFas,
-    /// Bitwarden JSON export (unencrypted).
+    /// Bitwarden JSON or CSV export (unencrypted).
     Bitwarden,
     /// andOTP JSON backup (unencrypted).
     AndOtp,
@@ -270,7 +270,9 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))?;
     let lower = line.get(..20).unwrap_or(line).to_ascii_lowercase();
-    if lower.starts_with("otpauth-migration:") {
+    if line.split(',').any(|c| c.trim() == "login_totp") {
+        Some(Format::Bitwarden)
+    } else if lower.starts_with("otpauth-migration:") {
         Some(Format::Migration)
     } else if lower.starts_with("otpauth://") || lower.starts_with("steam://") {
         Some(Format::Uri)
@@ -486,6 +488,10 @@ mod tests {
         assert_eq!(
             detect(br#"{"version":1,"entries":[]}"#),
             Some(Format::Proton)
+        );
+        assert_eq!(
+            detect(b"folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n"),
+            Some(Format::Bitwarden)
         );
         assert_eq!(detect(b"hello"), None);
         assert_eq!(detect(b"{nope"), None);

@@ -108,6 +108,7 @@ fn interop_files_yield_the_accounts_of_plain_txt() {
         ("aegis_plain.json", 7),
         ("2fas_authenticator_plain_v4.2fas", 5),
         ("bitwarden.json", 4),
+        ("bitwarden.csv", 4),
         ("andotp_plain.json", 7),
         ("ente_auth.txt", 7),
         ("freeotp_plus.json", 6),
