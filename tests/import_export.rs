@@ -802,8 +802,14 @@ fn rekey_recipients_and_either_identity_opens() {
 
 #[test]
 fn passwd_and_rekey_between_passphrase_and_key() {
-    // scrypt costs about a second per operation: the one passphrase test here (7 runs).
-    let env = Env::new();
+    // scrypt costs about a second per operation: the one passphrase test here (7 runs). It
+    // starts key-based, so that both directions of `rekey` are covered.
+    let env = Env::with_key_vault();
+    env.add_secret(
+        "rfc",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        &["--digits", "8"],
+    );
     let old = env.dir.path().join("old.txt");
     let new = env.dir.path().join("new.txt");
     std::fs::write(&old, "old passphrase\n").unwrap();
@@ -816,23 +822,30 @@ fn passwd_and_rekey_between_passphrase_and_key() {
         for (k, v) in extra {
             c.env(k, v);
         }
-        env.run_with(c, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n")
+        env.run_with(c, "")
     };
-    assert_eq!(pass(&old, &["init"], &[]).0, 0);
+    // Key → passphrase (1 scrypt), read with it (1).
+    let mut c = env.cmd();
+    c.env("AUTHCLI_NEW_PASSPHRASE_FILE", &old)
+        .args(["rekey", "--to-passphrase"]);
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 0, "{err}");
     assert_eq!(
-        pass(&old, &["add", "rfc", "--secret", "--digits", "8"], &[]).0,
-        0
+        pass(&old, &["code", "rfc", "--at", "59"], &[]).1,
+        "94287082\n"
     );
+    let (code, _, err) = env.run(&["code", "rfc"], "");
+    assert_eq!(code, 4, "the identity no longer opens it: {err}");
+    // passwd (2); the old passphrase opens neither the vault (1) nor its backup (1).
     let (code, _, err) = pass(&old, &["passwd"], &[("AUTHCLI_NEW_PASSPHRASE_FILE", &new)]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = pass(&old, &["list"], &[]);
     assert_eq!(code, 4, "the old passphrase no longer opens it: {err}");
-    // Nor the backup, which was re-encrypted too.
     let bak = authcli::vault::backup_path(&env.vault);
     let (code, _, err) = pass(&old, &["list"], &[("AUTHCLI_VAULT", &bak)]);
     assert_eq!(code, 4, "{err}");
-    // To a key: the identity file is created.
-    let key = env.dir.path().join("k.txt");
+    // Passphrase → a new key file (1).
+    let key = env.dir.path().join("k2.txt");
     let (code, out, err) = pass(&new, &["rekey", "--to-identity", path_str(&key)], &[]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("age1"), "{out}");
