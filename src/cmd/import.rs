@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         file: &label,
         password: &mut password,
     };
-    let found = import::import(&mut input, format(args.format))?;
+    let found = import::import(&mut input, chosen_format(args.format))?;
     for note in &found.notes {
         eprintln!("note: {note}");
     }
@@ -138,7 +138,7 @@ fn same(a: &Account, b: &Account) -> bool {
     a.otp.same_generator(&b.otp) && a.issuer.eq_ignore_ascii_case(&b.issuer)
 }
 
-fn format(f: ImportFormat) -> Option<Format> {
+fn chosen_format(f: ImportFormat) -> Option<Format> {
     match f {
         ImportFormat::Auto => None,
         ImportFormat::Uri => Some(Format::Uri),
