@@ -633,6 +633,25 @@ pub fn backup_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Makes `<vault>.bak` a copy of the current vault. After a passphrase or key change this keeps
+/// the old passphrase or key from opening the backup. Call with the [`Lock`] held.
+pub fn refresh_backup(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "vault".into(), |n| n.to_string_lossy().into_owned());
+    let bak_tmp = dir.join(format!(".{file_name}.bak.tmp"));
+    let _ = fs::remove_file(&bak_tmp);
+    fs::copy(path, &bak_tmp)?;
+    File::open(&bak_tmp)?.sync_all()?;
+    fs::rename(&bak_tmp, backup_path(path))?;
+    sync_dir(&dir);
+    Ok(())
+}
+
 fn lock_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".lock");
