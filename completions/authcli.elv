@@ -32,6 +32,10 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand watch 'Show every account''s code live, with countdowns (full screen)'
             cand remove 'Remove an account'
             cand rename 'Rename an account'
+            cand import 'Import accounts from another authenticator''s export file'
+            cand export 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
+            cand passwd 'Change the passphrase of a passphrase vault'
+            cand rekey 'Switch between passphrase and key-based protection, or change the recipients'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -107,6 +111,49 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'authcli;import'= {
+            cand --format 'The file''s format [default: recognised from the content]'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -n 'Show what would be imported; change nothing'
+            cand --dry-run 'Show what would be imported; change nothing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'authcli;export'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand -o 'Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; `-` is stdout'
+            cand --output 'Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; `-` is stdout'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -y 'Do not ask before revealing secrets (required without a terminal)'
+            cand --yes 'Do not ask before revealing secrets (required without a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'authcli;passwd'= {
+            cand --new-passphrase-file 'Read the new passphrase from the first line of FILE (`$AUTHCLI_NEW_PASSPHRASE` comes first)'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;rekey'= {
+            cand --to-identity 'Protect the vault with this age identity (created if absent) instead of a passphrase'
+            cand --add-recipient 'Also encrypt to this age (age1…) or SSH public key; repeatable'
+            cand --remove-recipient 'Stop encrypting to this recipient; repeatable (the last one cannot be removed)'
+            cand --new-passphrase-file 'Read the new passphrase (for --to-passphrase) from the first line of FILE'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --to-passphrase 'Protect the vault with a passphrase instead of keys'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'authcli;completions'= {
             cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
             cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
@@ -122,6 +169,10 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand watch 'Show every account''s code live, with countdowns (full screen)'
             cand remove 'Remove an account'
             cand rename 'Rename an account'
+            cand import 'Import accounts from another authenticator''s export file'
+            cand export 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
+            cand passwd 'Change the passphrase of a passphrase vault'
+            cand rekey 'Switch between passphrase and key-based protection, or change the recipients'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -138,6 +189,14 @@ set edit:completion:arg-completer[authcli] = {|@words|
         &'authcli;help;remove'= {
         }
         &'authcli;help;rename'= {
+        }
+        &'authcli;help;import'= {
+        }
+        &'authcli;help;export'= {
+        }
+        &'authcli;help;passwd'= {
+        }
+        &'authcli;help;rekey'= {
         }
         &'authcli;help;completions'= {
         }

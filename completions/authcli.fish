@@ -36,6 +36,10 @@ complete -c authcli -n "__fish_authcli_needs_command" -f -a "code" -d 'Print the
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "watch" -d 'Show every account\'s code live, with countdowns (full screen)'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "remove" -d 'Remove an account'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "rename" -d 'Rename an account'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "import" -d 'Import accounts from another authenticator\'s export file'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "export" -d 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "passwd" -d 'Change the passphrase of a passphrase vault'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "rekey" -d 'Switch between passphrase and key-based protection, or change the recipients'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c authcli -n "__fish_authcli_using_subcommand init" -s r -l recipient -d 'Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable' -r
@@ -89,16 +93,60 @@ complete -c authcli -n "__fish_authcli_using_subcommand rename" -l vault -d 'Vau
 complete -c authcli -n "__fish_authcli_using_subcommand rename" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand rename" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand rename" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand import" -l format -d 'The file\'s format [default: recognised from the content]' -r -f -a "auto\t'Recognise the format from the content'
+uri\t'otpauth:// (and steam://) URIs, one a line'
+migration\t'Google Authenticator otpauth-migration:// URIs, one a line'
+aegis\t'Aegis JSON export, plain or encrypted (password from the terminal or `$AUTHCLI_IMPORT_PASSPHRASE`)'
+2fas\t'2FAS .2fas backup, plain or encrypted (password as for aegis)'
+bitwarden\t'Bitwarden JSON or CSV export (unencrypted)'
+andotp\t'andOTP JSON backup (unencrypted)'
+freeotp\t'`FreeOTP+` JSON export'
+proton\t'Proton Authenticator JSON export (unencrypted)'
+json\t'authcli\'s own `export --format json`'"
+complete -c authcli -n "__fish_authcli_using_subcommand import" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand import" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand import" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand import" -s n -l dry-run -d 'Show what would be imported; change nothing'
+complete -c authcli -n "__fish_authcli_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authcli -n "__fish_authcli_using_subcommand export" -s f -l format -d 'Output format' -r -f -a "uri\t'otpauth:// URIs, one a line'
+json\t'authcli JSON ({"version":1,"accounts":[…]}), readable by `import`'
+qr\t'One QR code per account, drawn in the terminal (or PNG files with --output)'
+migration\t'Google Authenticator otpauth-migration:// URIs, 10 accounts each'
+migration-qr\t'The migration URIs as QR codes (Google Authenticator, Aegis and 2FAS scan them)'"
+complete -c authcli -n "__fish_authcli_using_subcommand export" -s o -l output -d 'Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr) instead of the terminal; `-` is stdout' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand export" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand export" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand export" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand export" -s y -l yes -d 'Do not ask before revealing secrets (required without a terminal)'
+complete -c authcli -n "__fish_authcli_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c authcli -n "__fish_authcli_using_subcommand passwd" -l new-passphrase-file -d 'Read the new passphrase from the first line of FILE (`$AUTHCLI_NEW_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand passwd" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand passwd" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand passwd" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand passwd" -s h -l help -d 'Print help'
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l to-identity -d 'Protect the vault with this age identity (created if absent) instead of a passphrase' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l add-recipient -d 'Also encrypt to this age (age1…) or SSH public key; repeatable' -r
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l remove-recipient -d 'Stop encrypting to this recipient; repeatable (the last one cannot be removed)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l new-passphrase-file -d 'Read the new passphrase (for --to-passphrase) from the first line of FILE' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l to-passphrase -d 'Protect the vault with a passphrase instead of keys'
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -s h -l help -d 'Print help'
 complete -c authcli -n "__fish_authcli_using_subcommand completions" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand completions" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand completions" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "list" -d 'List accounts (never secrets)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "code" -d 'Print the current code of one account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "watch" -d 'Show every account\'s code live, with countdowns (full screen)'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "remove" -d 'Remove an account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "rename" -d 'Rename an account'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "init" -d 'Create a new vault (passphrase-protected, or key-based with --identity)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "add" -d 'Add accounts from an otpauth URI, a QR code image or a base32 secret'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "list" -d 'List accounts (never secrets)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "code" -d 'Print the current code of one account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "watch" -d 'Show every account\'s code live, with countdowns (full screen)'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "remove" -d 'Remove an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "rename" -d 'Rename an account'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "import" -d 'Import accounts from another authenticator\'s export file'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "export" -d 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "passwd" -d 'Change the passphrase of a passphrase vault'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "rekey" -d 'Switch between passphrase and key-based protection, or change the recipients'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -44,6 +44,7 @@ rm -f "$work/plain.toml"
 
 echo
 echo "== passphrase vault: unlock (scrypt work factor 18, by design ~0.6-1 s) =="
+unset AUTHCLI_IDENTITY
 export AUTHCLI_PASSPHRASE=bench-passphrase
 AUTHCLI_VAULT=$work/pass.age "$bin" init >/dev/null 2>&1
 echo "otpauth://totp/X:y?secret=$secret&issuer=X" | AUTHCLI_VAULT=$work/pass.age "$bin" add --uri - 2>/dev/null

@@ -88,6 +88,40 @@ Examples:
   authcli rename microsoft unipi")]
     Rename(RenameArgs),
 
+    /// Import accounts from another authenticator's export file
+    #[command(after_help = "Examples:
+  authcli import aegis-export.json              # plain or encrypted (asks for its password)
+  authcli import google-export.txt              # otpauth-migration:// URIs, one a line
+  authcli import backup.2fas --dry-run          # show what would be imported
+  zbarimg -q --raw export.png | authcli import -
+  AUTHCLI_IMPORT_PASSPHRASE_FILE=pw.txt authcli import aegis-export.json")]
+    Import(ImportArgs),
+
+    /// Export accounts, secrets included: to a second device (QR codes) or a backup file
+    #[command(after_help = "Examples:
+  authcli export --format qr                    # one QR code per account, Enter for the next
+  authcli export --format migration-qr          # Google Authenticator export codes, 10 accounts each
+  authcli export github --format uri
+  authcli export --format json --output backup.json
+  authcli export --format qr --output qr-codes/ # PNG files instead of the terminal
+  authcli export --format uri --yes | other-tool # no prompt, for scripts")]
+    Export(ExportArgs),
+
+    /// Change the passphrase of a passphrase vault
+    #[command(after_help = "Examples:
+  authcli passwd                                # asks for the old one, then the new one twice
+  AUTHCLI_PASSPHRASE_FILE=old.txt authcli passwd --new-passphrase-file new.txt")]
+    Passwd(PasswdArgs),
+
+    /// Switch between passphrase and key-based protection, or change the recipients
+    #[command(after_help = "Examples:
+  authcli rekey --to-identity ~/.config/authcli/key.txt      # passphrase → key (made if absent)
+  authcli rekey --to-passphrase                              # key → passphrase
+  authcli rekey --add-recipient age1backupkey...             # an offline backup key
+  authcli rekey --add-recipient \"$(cat ~/.ssh/id_ed25519.pub)\"
+  authcli rekey --remove-recipient age1lostlaptop...")]
+    Rekey(RekeyArgs),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:
   authcli completions bash > ~/.local/share/bash-completion/completions/authcli
@@ -251,6 +285,117 @@ pub struct RenameArgs {
     pub old: String,
     /// The new name
     pub new: String,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export file; `-` reads standard input
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub file: PathBuf,
+
+    /// The file's format [default: recognised from the content]
+    #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
+    pub format: ImportFormat,
+
+    /// Show what would be imported; change nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+}
+
+/// `import --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Recognise the format from the content
+    Auto,
+    /// otpauth:// (and steam://) URIs, one a line
+    Uri,
+    /// Google Authenticator otpauth-migration:// URIs, one a line
+    Migration,
+    /// Aegis JSON export, plain or encrypted (password from the terminal or `$AUTHCLI_IMPORT_PASSPHRASE`)
+    Aegis,
+    /// 2FAS .2fas backup, plain or encrypted (password as for aegis)
+    #[value(name = "2fas")]
+    TwoFas,
+    /// Bitwarden JSON or CSV export (unencrypted)
+    Bitwarden,
+    /// andOTP JSON backup (unencrypted)
+    Andotp,
+    /// `FreeOTP+` JSON export
+    Freeotp,
+    /// Proton Authenticator JSON export (unencrypted)
+    Proton,
+    /// authcli's own `export --format json`
+    Json,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Accounts to export (same rules as `code`) [default: all]
+    #[arg(value_name = "QUERY")]
+    pub queries: Vec<String>,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = ExportFormat::Uri)]
+    pub format: ExportFormat,
+
+    /// Write to this new file (uri, json, migration) or folder of PNG files (qr, migration-qr)
+    /// instead of the terminal; `-` is stdout
+    #[arg(long, short = 'o', value_name = "PATH", value_hint = ValueHint::AnyPath)]
+    pub output: Option<PathBuf>,
+
+    /// Do not ask before revealing secrets (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// `export --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// otpauth:// URIs, one a line
+    Uri,
+    /// authcli JSON ({"version":1,"accounts":[…]}), readable by `import`
+    Json,
+    /// One QR code per account, drawn in the terminal (or PNG files with --output)
+    Qr,
+    /// Google Authenticator otpauth-migration:// URIs, 10 accounts each
+    Migration,
+    /// The migration URIs as QR codes (Google Authenticator, Aegis and 2FAS scan them)
+    MigrationQr,
+}
+
+/// `passwd`.
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Read the new passphrase from the first line of FILE (`$AUTHCLI_NEW_PASSPHRASE` comes first)
+    #[arg(long, env = "AUTHCLI_NEW_PASSPHRASE_FILE", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub new_passphrase_file: Option<PathBuf>,
+}
+
+/// `rekey`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["to_passphrase", "to_identity", "add_recipient", "remove_recipient"])))]
+pub struct RekeyArgs {
+    /// Protect the vault with a passphrase instead of keys
+    #[arg(long, conflicts_with_all = ["to_identity", "add_recipient", "remove_recipient"])]
+    pub to_passphrase: bool,
+
+    /// Protect the vault with this age identity (created if absent) instead of a passphrase
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub to_identity: Option<PathBuf>,
+
+    /// Also encrypt to this age (age1…) or SSH public key; repeatable
+    #[arg(long, value_name = "RECIPIENT")]
+    pub add_recipient: Vec<String>,
+
+    /// Stop encrypting to this recipient; repeatable (the last one cannot be removed)
+    #[arg(long, value_name = "RECIPIENT", conflicts_with = "to_identity")]
+    pub remove_recipient: Vec<String>,
+
+    /// Read the new passphrase (for --to-passphrase) from the first line of FILE
+    #[arg(long, env = "AUTHCLI_NEW_PASSPHRASE_FILE", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub new_passphrase_file: Option<PathBuf>,
 }
 
 /// `completions`.

@@ -5,8 +5,12 @@ pub mod add;
 pub mod clipboard;
 pub mod code;
 pub mod completions;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod list;
+pub mod passwd;
+pub mod rekey;
 pub mod remove;
 pub mod rename;
 pub mod watch;
@@ -235,6 +239,17 @@ impl Session {
         vault::write_atomic(&self.path, &bytes)?;
         self.bytes = bytes;
         Ok(())
+    }
+
+    /// Whether the vault is protected by a passphrase (else by age/SSH recipients).
+    pub fn is_passphrase(&self) -> bool {
+        self.passphrase.is_some()
+    }
+
+    /// Changes how the next [`Session::save`] encrypts: `Some` passphrase, or `None` for the
+    /// recipients listed in the vault.
+    pub fn set_passphrase(&mut self, passphrase: Option<SecretString>) {
+        self.passphrase = passphrase;
     }
 
     /// The vault file.

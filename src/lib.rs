@@ -8,6 +8,8 @@
 //! - [`qr`]: image bytes → decoded QR strings (screenshot-grade preprocessing).
 //! - [`vault`]: the age-encrypted TOML file, identities, locking, crash-safe writes.
 //! - [`time`]: unix seconds ⇄ RFC 3339.
+//! - [`import`]: other authenticators' export files → accounts (one module per format).
+//! - [`export`]: accounts → authcli JSON, QR codes (terminal and PNG).
 //! - [`clipboard`]: copy with auto-clear through a detached helper (arboard).
 //! - [`watch`]: the live full-screen view (ratatui + crossterm): state, keys, drawing.
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
@@ -17,6 +19,8 @@ pub mod account;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;
+pub mod export;
+pub mod import;
 pub mod otp;
 pub mod output;
 pub mod qr;
@@ -46,6 +50,10 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Code(a) => cmd::code::run(&ctx, a),
         Command::Remove(a) => cmd::remove::run(&ctx, a),
         Command::Rename(a) => cmd::rename::run(&ctx, a),
+        Command::Import(a) => cmd::import::run(&ctx, a),
+        Command::Export(a) => cmd::export::run(&ctx, a),
+        Command::Passwd(a) => cmd::passwd::run(&ctx, a),
+        Command::Rekey(a) => cmd::rekey::run(&ctx, a),
         Command::Watch(a) => cmd::watch::run(&ctx, a),
         Command::Completions(_) | Command::GenerateAssets(_) | Command::ClipboardServe(_) => {
             unreachable!("handled above")

@@ -44,11 +44,15 @@ pub enum SecretError {
     },
 }
 
-fn base32_lenient() -> Encoding {
-    let mut spec = Specification::new();
-    spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    spec.check_trailing_bits = false;
-    spec.encoding().expect("valid base32 specification")
+/// RFC 4648 base32 without padding, tolerant of non-zero trailing bits.
+fn base32_lenient() -> &'static Encoding {
+    static ENCODING: std::sync::LazyLock<Encoding> = std::sync::LazyLock::new(|| {
+        let mut spec = Specification::new();
+        spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+        spec.check_trailing_bits = false;
+        spec.encoding().expect("valid base32 specification")
+    });
+    &ENCODING
 }
 
 impl Secret {

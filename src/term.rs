@@ -46,3 +46,13 @@ pub fn confirm(question: &str, default: bool) -> io::Result<bool> {
         _ => false,
     })
 }
+
+/// Shows `prompt` on the terminal and waits for Enter; `false` when the person typed `q`.
+pub fn wait_enter(prompt: &str) -> io::Result<bool> {
+    let (r, mut w) = open_tty()?;
+    write!(w, "{prompt}")?;
+    w.flush()?;
+    let mut line = String::new();
+    io::BufReader::new(r).read_line(&mut line)?;
+    Ok(!line.trim().eq_ignore_ascii_case("q"))
+}

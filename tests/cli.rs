@@ -331,14 +331,10 @@ fn default_names_slugs_and_suffixes() {
         &["add", "--secret", "--account", "Me@Example.com"],
         "JBSWY3DPEHPK3PXR\n",
     );
-    let v: serde_json::Value = serde_json::from_str(&env.ok(&["list", "--json"], "")).unwrap();
-    let names: Vec<&str> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["acme-corp-eu", "acme-corp-eu-2", "me-example-com"]);
+    assert_eq!(
+        env.names(),
+        ["acme-corp-eu", "acme-corp-eu-2", "me-example-com"]
+    );
 }
 
 #[test]

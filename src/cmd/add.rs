@@ -55,6 +55,7 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     }
 
     let now = now_or(None)?;
+    let mut names = session.vault.names();
     let mut added = Vec::new();
     for mut acc in found {
         if let Some(existing) =
@@ -71,7 +72,7 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         }
         acc.name = match &args.name {
             Some(n) => n.clone(),
-            None => session.vault.unique_name(&account::default_name_base(&acc)),
+            None => names.claim(&account::default_name_base(&acc)),
         };
         acc.added = Some(i64::try_from(now).unwrap_or(i64::MAX));
         added.push(session.vault.accounts.len());

@@ -93,6 +93,25 @@ impl Env {
         std::fs::read(&self.vault).unwrap()
     }
 
+    /// The account names in the vault at `vault`, in vault order (via `list --json`).
+    pub fn names_in(&self, vault: &Path) -> Vec<String> {
+        let mut c = self.cmd();
+        c.env("AUTHCLI_VAULT", vault).args(["list", "--json"]);
+        let (code, out, err) = self.run_with(c, "");
+        assert_eq!(code, 0, "{} does not open: {err}", vault.display());
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The account names in the env's vault.
+    pub fn names(&self) -> Vec<String> {
+        self.names_in(&self.vault)
+    }
+
     /// Adds an account from a base32 secret with extra flags.
     pub fn add_secret(&self, name: &str, secret: &str, flags: &[&str]) {
         let mut args = vec!["add", name, "--secret"];
@@ -144,6 +163,31 @@ pub fn oathtool_totp(secret_b32: &str, alg: &str, digits: u8, period: u32, t: u6
 /// Path of a file inside the env.
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
+}
+
+/// A PNG of `texts` as QR codes side by side on a white page (what a setup page shows).
+pub fn qr_png(texts: &[&str]) -> Vec<u8> {
+    let codes: Vec<image::GrayImage> = texts
+        .iter()
+        .map(|t| {
+            qrcode::QrCode::new(t.as_bytes())
+                .unwrap()
+                .render::<image::Luma<u8>>()
+                .module_dimensions(6, 6)
+                .build()
+        })
+        .collect();
+    let w = codes.iter().map(|c| c.width() + 80).sum::<u32>() + 80;
+    let h = codes.iter().map(image::GrayImage::height).max().unwrap() + 160;
+    let mut page = image::GrayImage::from_pixel(w, h, image::Luma([255]));
+    let mut x = 80;
+    for c in &codes {
+        image::imageops::overlay(&mut page, c, i64::from(x), 80);
+        x += c.width() + 80;
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 /// Seconds since the epoch now.

@@ -1,0 +1,118 @@
+//! `rekey`: switch between passphrase and key-based protection, or change the recipients of a
+//! key-based vault. Never leaves the vault without a way in.
+
+use anyhow::{Result, bail};
+
+use super::Ctx;
+use crate::cli::RekeyArgs;
+use crate::vault;
+
+/// Runs `rekey`.
+pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
+    let mut session = ctx.open_for_write()?;
+    let path = session.path().to_owned();
+    if args.to_passphrase {
+        if session.is_passphrase() {
+            bail!(
+                "{} is already protected by a passphrase; `authcli passwd` changes it",
+                path.display()
+            );
+        }
+        let new = super::passwd::new_passphrase(args.new_passphrase_file.as_deref())?;
+        session.vault.recipients.clear();
+        session.set_passphrase(Some(new));
+        session.save()?;
+        super::passwd::refresh_backup(&path)?;
+        eprintln!(
+            "{} is now protected by a passphrase; identity files no longer open it",
+            path.display()
+        );
+        return Ok(());
+    }
+
+    let mut recipients = starting_recipients(&session, args)?;
+    let before = recipients.clone();
+    for r in &args.add_recipient {
+        vault::parse_recipient(r).map_err(anyhow::Error::msg)?;
+        let r = r.trim().to_owned();
+        if recipients.contains(&r) {
+            eprintln!("note: {r} is already a recipient");
+        } else {
+            recipients.push(r);
+        }
+    }
+    for r in &args.remove_recipient {
+        let r = r.trim();
+        let Some(i) = recipients.iter().position(|x| x == r) else {
+            bail!(
+                "{r:?} is not a recipient of {}; nothing changed (see `authcli rekey --help`)",
+                path.display()
+            );
+        };
+        recipients.remove(i);
+    }
+    if recipients.is_empty() {
+        bail!(
+            "refusing to remove the last recipient: nothing could open {} any more",
+            path.display()
+        );
+    }
+    if args.to_identity.is_none() && recipients == before {
+        eprintln!("the recipients are unchanged; nothing to do");
+        return Ok(());
+    }
+    if let (false, Some(id)) = (session.is_passphrase(), &ctx.identity)
+        && let Ok(ids) = vault::load_identity(id)
+        && !ids.recipients.iter().any(|r| recipients.contains(r))
+    {
+        eprintln!(
+            "warning: the identity {} no longer opens the vault; keep one of the remaining identities safe",
+            id.display()
+        );
+    }
+    session.vault.recipients.clone_from(&recipients);
+    session.set_passphrase(None);
+    session.save()?;
+    super::passwd::refresh_backup(&path)?;
+    for r in &recipients {
+        println!("{r}");
+    }
+    eprintln!(
+        "{} is now encrypted to {} recipient(s), printed above",
+        path.display(),
+        recipients.len()
+    );
+    Ok(())
+}
+
+/// The recipients to start from: the new identity's when switching from a passphrase, else the
+/// vault's own.
+fn starting_recipients(session: &super::Session, args: &RekeyArgs) -> Result<Vec<String>> {
+    let path = session.path();
+    if let Some(id_path) = &args.to_identity {
+        if !session.is_passphrase() {
+            bail!(
+                "{} is already key-based; use --add-recipient and --remove-recipient to change its keys",
+                path.display()
+            );
+        }
+        if id_path.exists() {
+            let ids = vault::load_identity(id_path)?;
+            eprintln!("using identity {}", id_path.display());
+            return Ok(ids.recipients);
+        }
+        let r = vault::generate_identity(id_path)?;
+        eprintln!(
+            "created identity {} — back it up: it is the key to your vault",
+            id_path.display()
+        );
+        return Ok(vec![r]);
+    }
+    if session.is_passphrase() {
+        bail!(
+            "{} is protected by a passphrase, and age cannot mix a passphrase with recipients; switch with --to-identity FILE (add --add-recipient for a backup key)",
+            path.display()
+        );
+    }
+    Ok(session.vault.recipients.clone())
+}
