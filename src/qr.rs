@@ -1,7 +1,462 @@
-//! TEMPORARY STUB (replaced by the real module)
-#[derive(Debug, thiserror::Error)]
-#[error("stub")]
-pub struct QrError;
-pub fn decode(_: &[u8]) -> Result<Vec<String>, QrError> {
-    Err(QrError)
+//! Every QR code in an image (a screenshot of a "scan this QR code" page, usually) → its
+//! decoded strings.
+//!
+//! The decoder is rxing's port of zxing-cpp's QR reader (finder-pattern detection with
+//! perspective sampling). Around it a small cascade, measured on Chromium screenshots from
+//! 1366×768 to 5120×2880 (see `scripts/qr-bench.sh`):
+//!
+//! 1. The image is turned into 8-bit grey once (alpha over white) and the pixels of the
+//!    original are dropped at once (peak memory on a 5K screenshot stays near 70 MB).
+//! 2. Images over 4 Mpx are halved (2×2 box average) until they are not: a 4K or 5K
+//!    screenshot of a page shows its code at device scale 2 or more, so the half image holds
+//!    it with ≥ 2 px per module, and is 4× cheaper to scan. Levels go coarse → fine.
+//! 3. On each level: the hybrid (local block) binariser, first in the polarity the page
+//!    suggests (mostly dark page → try the inverted image first: light modules on dark),
+//!    then the other. The first level and polarity that decodes anything wins (every code
+//!    found there is returned, so two codes side by side come back together).
+//! 4. Only when all that found nothing: global thresholds at the valleys between the grey
+//!    levels of the page (screenshots are made of few flat colours), which separates a
+//!    low-contrast code on a grey card from the lighter page around the card, where the
+//!    local binariser merges the card into the code's quiet zone.
+//!
+//! The full-resolution pass keeps tiny codes (60 px wide in a 4K screenshot, 1.5 px per
+//! module) readable; rotation, blur, JPEG artefacts and noise are the reader's business.
+
+use std::collections::HashSet;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+use rxing::multi::MultipleBarcodeReader;
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, LuminanceSource};
+
+/// The largest image accepted, in pixels (8192 × 8192: an 8K screenshot, 7680 × 4320, or two
+/// 4K screens side by side fit). Larger images are refused from their header, before any
+/// pixel is decoded.
+pub const MAX_PIXELS: u64 = 1 << 26;
+
+/// The smallest side that can hold a QR code (version 1 has 21 modules).
+const MIN_SIDE: u32 = 21;
+
+/// Most bytes the pixel decoders may allocate: `MAX_PIXELS` of 16-bit RGBA.
+const MAX_ALLOC: u64 = MAX_PIXELS * 8;
+
+/// Levels are halved while they have more pixels than this.
+const HALVE_ABOVE: usize = 4_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QrError {
+    #[error("not an image (PNG, JPEG, GIF, BMP or WebP expected)")]
+    NotAnImage,
+    #[error("truncated {format} image: {detail}")]
+    Truncated { format: String, detail: String },
+    #[error("corrupt {format} image: {detail}")]
+    Corrupt { format: String, detail: String },
+    #[error("image too large: {width}x{height} pixels, the limit is {limit} pixels")]
+    TooLarge { width: u32, height: u32, limit: u64 },
+    #[error("image too small to hold a QR code: {width}x{height} pixels")]
+    TooSmall { width: u32, height: u32 },
+    #[error("no QR code found; try a larger or sharper screenshot")]
+    NoCode,
+}
+
+/// Decodes an image file's bytes (PNG, JPEG, GIF, BMP or WebP, told apart by their content)
+/// and returns the payload of every QR code found, top to bottom, left to right; payloads
+/// that are not UTF-8 come back lossily converted. Never an empty `Vec`: no code is
+/// [`QrError::NoCode`].
+pub fn decode(bytes: &[u8]) -> Result<Vec<String>, QrError> {
+    let gray = Gray::from_image(&load(bytes)?);
+    let found = search(&gray);
+    if found.is_empty() {
+        Err(QrError::NoCode)
+    } else {
+        Ok(found)
+    }
+}
+
+/// The QR payloads in an already decoded image (empty when there is none).
+pub fn decode_image(img: &DynamicImage) -> Vec<String> {
+    let gray = Gray::from_image(img);
+    if gray.w < MIN_SIDE as usize || gray.h < MIN_SIDE as usize {
+        return Vec::new();
+    }
+    search(&gray)
+}
+
+/// The QR payloads in raw RGBA pixels, row by row (as a clipboard hands them over). Empty
+/// when there is none, or when `rgba` is shorter than `width * height * 4`.
+pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Vec<String> {
+    let (w, h) = (width as usize, height as usize);
+    let Some(len) = w.checked_mul(h).and_then(|n| n.checked_mul(4)) else {
+        return Vec::new();
+    };
+    if width < MIN_SIDE || height < MIN_SIDE || rgba.len() < len {
+        return Vec::new();
+    }
+    let px = rgba[..len]
+        .chunks_exact(4)
+        .map(|p| over_white(luma(p[0], p[1], p[2]), p[3]))
+        .collect();
+    search(&Gray { w, h, px })
+}
+
+// ------------------------------------------------------------------------------------ loading
+
+fn load(bytes: &[u8]) -> Result<DynamicImage, QrError> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| QrError::NotAnImage)?;
+    let format = match reader.format() {
+        Some(ImageFormat::Png) => "PNG",
+        Some(ImageFormat::Jpeg) => "JPEG",
+        Some(ImageFormat::Gif) => "GIF",
+        Some(ImageFormat::Bmp) => "BMP",
+        Some(ImageFormat::WebP) => "WebP",
+        _ => return Err(QrError::NotAnImage),
+    };
+    let decoder = match open(bytes, pixel_limits()) {
+        Ok(decoder) => decoder,
+        // a header whose size alone breaks the limits: find out which size, to say it
+        Err(e @ ImageError::Limits(_)) => {
+            let (width, height) = open(bytes, Limits::no_limits())
+                .map_err(|e2| classify(format, &e2))?
+                .dimensions();
+            check_size(width, height)?;
+            return Err(classify(format, &e));
+        }
+        Err(e) => {
+            // a PNG bomb cut short after its header still says its size in the IHDR chunk
+            if let Some((width, height)) = png_size(bytes) {
+                check_size(width, height)?;
+            }
+            return Err(classify(format, &e));
+        }
+    };
+    let (width, height) = decoder.dimensions();
+    check_size(width, height)?;
+    DynamicImage::from_decoder(decoder).map_err(|e| classify(format, &e))
+}
+
+fn check_size(width: u32, height: u32) -> Result<(), QrError> {
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        Err(QrError::TooLarge {
+            width,
+            height,
+            limit: MAX_PIXELS,
+        })
+    } else if width < MIN_SIDE || height < MIN_SIDE {
+        Err(QrError::TooSmall { width, height })
+    } else {
+        Ok(())
+    }
+}
+
+/// Width and height from a PNG's IHDR chunk (the first chunk, right after the signature).
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.get(12..16)? != b"IHDR" {
+        return None;
+    }
+    let be = |i: usize| Some(u32::from_be_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
+    Some((be(16)?, be(20)?))
+}
+
+fn pixel_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_ALLOC);
+    limits
+}
+
+/// A decoder that has read the header only.
+fn open(bytes: &[u8], limits: Limits) -> Result<impl ImageDecoder + '_, ImageError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    reader.limits(limits);
+    reader.into_decoder()
+}
+
+/// A decoder error as `Truncated` (the data stops early) or `Corrupt` (anything else).
+fn classify(format: &str, e: &ImageError) -> QrError {
+    let detail = match e {
+        ImageError::Decoding(d) => {
+            std::error::Error::source(d).map_or_else(|| d.to_string(), ToString::to_string)
+        }
+        other => other.to_string(),
+    };
+    let lower = detail.to_lowercase();
+    let truncated = matches!(e, ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof)
+        || ["eof", "end of", "truncated", "too short", "no more data"]
+            .iter()
+            .any(|w| lower.contains(w));
+    let format = format.to_string();
+    if truncated {
+        QrError::Truncated {
+            format,
+            detail: "the file ends before the pixels do".into(),
+        }
+    } else {
+        QrError::Corrupt {
+            format,
+            detail: one_line(&detail),
+        }
+    }
+}
+
+/// A decoder's message as one lowercase-initial line without a final full stop.
+fn one_line(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = s.trim_end_matches('.').chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => "unreadable pixel data".into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------- grey image
+
+/// An 8-bit grey image, row by row.
+struct Gray {
+    w: usize,
+    h: usize,
+    px: Vec<u8>,
+}
+
+impl Gray {
+    fn from_image(img: &DynamicImage) -> Gray {
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let px = match img {
+            DynamicImage::ImageLuma8(b) => b.as_raw().clone(),
+            DynamicImage::ImageRgb8(b) => b
+                .as_raw()
+                .chunks_exact(3)
+                .map(|p| luma(p[0], p[1], p[2]))
+                .collect(),
+            DynamicImage::ImageRgba8(b) => b
+                .as_raw()
+                .chunks_exact(4)
+                .map(|p| over_white(luma(p[0], p[1], p[2]), p[3]))
+                .collect(),
+            other => other
+                .to_luma_alpha8()
+                .as_raw()
+                .chunks_exact(2)
+                .map(|p| over_white(p[0], p[1]))
+                .collect(),
+        };
+        Gray { w, h, px }
+    }
+
+    /// Half the size, each pixel the mean of a 2×2 block.
+    fn half(&self) -> Gray {
+        let (w, h) = (self.w / 2, self.h / 2);
+        let mut px = Vec::with_capacity(w * h);
+        for y in 0..h {
+            let r0 = &self.px[2 * y * self.w..][..2 * w];
+            let r1 = &self.px[(2 * y + 1) * self.w..][..2 * w];
+            px.extend(r0.chunks_exact(2).zip(r1.chunks_exact(2)).map(|(a, b)| {
+                let sum = u16::from(a[0]) + u16::from(a[1]) + u16::from(b[0]) + u16::from(b[1]);
+                u8::try_from((sum + 2) / 4).unwrap_or(u8::MAX)
+            }));
+        }
+        Gray { w, h, px }
+    }
+
+    /// Mostly dark (a dark theme): then light-on-dark codes are the likely ones.
+    fn is_dark(&self) -> bool {
+        let sample = self.px.iter().step_by(61);
+        let (sum, n) = sample.fold((0u64, 0u64), |(s, n), &p| (s + u64::from(p), n + 1));
+        sum < 128 * n
+    }
+
+    /// The thresholds halfway between the main grey levels (histogram peaks holding at least
+    /// 1/500 of the pixels), at most 4 of them, from dark to light.
+    fn valley_thresholds(&self) -> Vec<u8> {
+        let mut hist = [0usize; 256];
+        for &p in &self.px {
+            hist[usize::from(p)] += 1;
+        }
+        // smooth over ±2 grey levels so JPEG and noise do not split a peak
+        let smooth: Vec<usize> = (0..256usize)
+            .map(|i| hist[i.saturating_sub(2)..=(i + 2).min(255)].iter().sum())
+            .collect();
+        let min_peak = self.px.len() / 500;
+        let mut peaks: Vec<(usize, usize)> = (0..256usize)
+            .filter(|&i| {
+                smooth[i] >= min_peak
+                    && (i == 0 || smooth[i] > smooth[i - 1])
+                    && (i == 255 || smooth[i] >= smooth[i + 1])
+            })
+            .map(|i| (i, smooth[i]))
+            .collect();
+        // keep the 5 biggest peaks, merge those closer than 16 levels
+        peaks.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        peaks.truncate(5);
+        peaks.sort_unstable();
+        peaks.dedup_by(|b, a| b.0 - a.0 < 16);
+        peaks
+            .windows(2)
+            .map(|w| u8::try_from(usize::midpoint(w[0].0, w[1].0)).unwrap_or(u8::MAX))
+            .collect()
+    }
+
+    /// Black and white at `threshold` (pixels at or below it become 0).
+    fn binarised(&self, threshold: u8) -> Gray {
+        let px = self
+            .px
+            .iter()
+            .map(|&p| if p <= threshold { 0 } else { 255 })
+            .collect();
+        Gray {
+            w: self.w,
+            h: self.h,
+            px,
+        }
+    }
+}
+
+/// Rec. 709 luma in 1/256 steps.
+fn luma(r: u8, g: u8, b: u8) -> u8 {
+    let y = (u32::from(r) * 54 + u32::from(g) * 183 + u32::from(b) * 19) >> 8;
+    u8::try_from(y).unwrap_or(u8::MAX)
+}
+
+/// Grey `l` with opacity `a` over a white background.
+fn over_white(l: u8, a: u8) -> u8 {
+    let a = u32::from(a);
+    u8::try_from((u32::from(l) * a + 255 * (255 - a) + 127) / 255).unwrap_or(u8::MAX)
+}
+
+// -------------------------------------------------------------------------------------- search
+
+/// One decoded code, with its centre in the coordinates of the level it was found on.
+struct Found {
+    text: String,
+    x: f32,
+    y: f32,
+    size: f32,
+}
+
+fn search(full: &Gray) -> Vec<String> {
+    // the pyramid, coarse to fine, ending with the full image
+    let mut smaller = Vec::new();
+    while smaller.last().unwrap_or(full).w * smaller.last().unwrap_or(full).h > HALVE_ABOVE {
+        let next = smaller.last().unwrap_or(full).half();
+        smaller.push(next);
+    }
+    let levels: Vec<&Gray> = smaller.iter().rev().chain(std::iter::once(full)).collect();
+    let polarities = if full.is_dark() {
+        [true, false]
+    } else {
+        [false, true]
+    };
+
+    for level in &levels {
+        for invert in polarities {
+            let found = scan(level, invert);
+            if !found.is_empty() {
+                return in_reading_order(found);
+            }
+        }
+    }
+    // last resort, on the coarsest level: global thresholds between the page's grey levels
+    let level = levels[0];
+    for threshold in level.valley_thresholds() {
+        let bw = level.binarised(threshold);
+        for invert in polarities {
+            let found = scan(&bw, invert);
+            if !found.is_empty() {
+                return in_reading_order(found);
+            }
+        }
+    }
+    Vec::new()
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with panic messages of this thread silenced (the panic itself is caught by the
+/// caller): a decoder bug must not print a backtrace hint to the user. Other threads keep the
+/// normal hook.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let out = f();
+    QUIET.with(|q| q.set(false));
+    out
+}
+
+/// All QR codes rxing decodes in `g` (inverted first if asked to).
+fn scan(g: &Gray, invert: bool) -> Vec<Found> {
+    let (Ok(w), Ok(h)) = (u32::try_from(g.w), u32::try_from(g.h)) else {
+        return Vec::new();
+    };
+    let hints = DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        ..DecodeHints::default()
+    };
+    // A decoder bug on a strange image must not take the whole program down: it counts as
+    // "nothing found here".
+    let results = quietly(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            let mut source = Luma8Source::new_with_slice(&g.px, w, h).ok()?;
+            if invert {
+                source.invert();
+            }
+            let mut bitmap = BinaryBitmap::new(rxing::common::HybridBinarizer::new(source));
+            QrReader
+                .decode_multiple_with_hints(&mut bitmap, &hints)
+                .ok()
+        }))
+    });
+    let mut found: Vec<Found> = Vec::new();
+    for r in results.ok().flatten().unwrap_or_default() {
+        let text = r.getText().to_string();
+        if found.iter().any(|f| f.text == text) {
+            continue;
+        }
+        let pts = r.getPoints();
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for p in pts {
+            (x0, y0, x1, y1) = (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y));
+        }
+        if pts.is_empty() {
+            (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
+        }
+        found.push(Found {
+            text,
+            x: f32::midpoint(x0, x1),
+            y: f32::midpoint(y0, y1),
+            size: (x1 - x0).max(y1 - y0),
+        });
+    }
+    found
+}
+
+/// Top to bottom; codes whose centres are less than half a code apart vertically count as
+/// one row, read left to right.
+fn in_reading_order(mut found: Vec<Found>) -> Vec<String> {
+    found.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let mut rows: Vec<Vec<Found>> = Vec::new();
+    for f in found {
+        match rows.last_mut() {
+            Some(row) if (f.y - row[0].y).abs() < row[0].size.max(f.size) / 2.0 => row.push(f),
+            _ => rows.push(vec![f]),
+        }
+    }
+    rows.into_iter()
+        .flat_map(|mut row| {
+            row.sort_by(|a, b| a.x.total_cmp(&b.x));
+            row.into_iter().map(|f| f.text)
+        })
+        .collect()
 }

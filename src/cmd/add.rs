@@ -220,7 +220,13 @@ fn from_qr_file(file: &Path) -> Result<Vec<Account>> {
             std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
         (b, file.display().to_string())
     };
-    let texts = crate::qr::decode(&bytes).with_context(|| label.clone())?;
+    let texts = match crate::qr::decode(&bytes) {
+        Ok(t) => t,
+        Err(crate::qr::QrError::NoCode) => {
+            bail!("no QR code found in {label}; try a larger or sharper screenshot")
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context(label)),
+    };
     accounts_from_qr_texts(&texts, &label)
 }
 
