@@ -148,7 +148,7 @@ fn watch_shows_live_codes_filters_and_quits_cleanly() {
 
     // q quits, with exit status 0 and the terminal restored (alternate screen left).
     tmux.run(&["send-keys", "-t", "w", "q"]);
-    let end = Instant::now() + Duration::from_secs(10);
+    let end = Instant::now() + Duration::from_secs(30);
     loop {
         let st = tmux.run(&[
             "display-message",
