@@ -148,7 +148,8 @@ pub struct InitArgs {
 
 /// `add`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["uri", "qr", "secret"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["uri", "qr", "qr_clipboard", "secret"])))]
+#[allow(clippy::struct_excessive_bools)] // independent flags, as clap sees them
 pub struct AddArgs {
     /// Name for the account [default: from the issuer, else the account]
     pub name: Option<String>,
@@ -160,6 +161,10 @@ pub struct AddArgs {
     /// Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin
     #[arg(long, value_name = "FILE", num_args = 1.., value_hint = ValueHint::FilePath)]
     pub qr: Vec<PathBuf>,
+
+    /// Read the QR code from an image in the clipboard (or an otpauth URI copied as text)
+    #[arg(long)]
+    pub qr_clipboard: bool,
 
     /// Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)
     #[arg(long)]

@@ -57,6 +57,49 @@ pub fn check_display() -> Result<(), ClipboardError> {
     }
 }
 
+/// What the clipboard holds, for `add --qr-clipboard`.
+pub enum Content {
+    /// An image, as RGBA rows.
+    Image {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// `width * height * 4` bytes.
+        rgba: Vec<u8>,
+    },
+    /// Text (an otpauth URI, say).
+    Text(Zeroizing<String>),
+}
+
+/// Reads the clipboard: an image if it holds one (where arboard supports images here), else
+/// its text.
+pub fn read() -> Result<Content, ClipboardError> {
+    check_display()?;
+    let mut cb =
+        arboard::Clipboard::new().map_err(|e| ClipboardError::Unavailable(e.to_string()))?;
+    #[cfg(any(target_os = "linux", windows))]
+    if let Ok(img) = cb.get_image() {
+        let (Ok(width), Ok(height)) = (u32::try_from(img.width), u32::try_from(img.height)) else {
+            return Err(ClipboardError::Unavailable(
+                "the clipboard image is too large".into(),
+            ));
+        };
+        return Ok(Content::Image {
+            width,
+            height,
+            rgba: img.bytes.into_owned(),
+        });
+    }
+    match cb.get_text() {
+        Ok(t) => Ok(Content::Text(Zeroizing::new(t))),
+        Err(arboard::Error::ContentNotAvailable) => Err(ClipboardError::Unavailable(
+            "it holds neither an image nor text".into(),
+        )),
+        Err(e) => Err(ClipboardError::Unavailable(e.to_string())),
+    }
+}
+
 /// Copies `text` through a detached helper (`exe __clipboard-serve SECONDS`) that keeps serving
 /// it and clears it after `hold` if it is still ours. Returns once the helper owns the clipboard.
 pub fn copy_detached(exe: &Path, text: &str, hold: Duration) -> Result<(), ClipboardError> {

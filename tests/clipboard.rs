@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Env, Xvfb, have, oathtool_window, unix_now};
+use common::{Env, Xvfb, have, oathtool_totp, oathtool_window, qr_png, unix_now};
 
 const SECRET: &str = "JBSWY3DPEHPK3PXP";
 
@@ -150,4 +150,52 @@ fn no_display_is_one_clear_error_and_spends_no_hotp_counter() {
     // --copy and --json do not mix.
     let (code, _, _) = env.run(&["code", "token", "--copy", "--json"], "");
     assert_eq!(code, 2);
+}
+
+/// `add --qr-clipboard`: a screenshot copied as an image, or an otpauth URI copied as text.
+#[test]
+fn add_from_an_image_or_text_in_the_clipboard() {
+    let Some(x) = Xvfb::start() else { return };
+    let env = Env::with_key_vault();
+    let add = |env: &Env| {
+        let mut c = env.cmd();
+        c.args(["add", "--qr-clipboard"]).env("DISPLAY", &x.display);
+        env.run_with(c, "")
+    };
+    let entra =
+        "otpauth://totp/Contoso%3Anome.cognome%40unipi.it?secret=jbswy3dpehpk3pxp&issuer=Microsoft";
+    x.copy_as("image/png", &qr_png(&[entra]));
+    assert!(eventually(Duration::from_secs(5), || x
+        .read("image/png")
+        .is_some()));
+    let (code, _, err) = add(&env);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.starts_with("added \"microsoft\" (Microsoft: nome.cognome@unipi.it)"),
+        "{err}"
+    );
+    x.copy("otpauth://totp/GitHub:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub");
+    assert!(eventually(Duration::from_secs(5), || {
+        x.read("UTF8_STRING").is_some_and(|t| t.contains("GitHub"))
+    }));
+    let (code, _, err) = add(&env);
+    assert_eq!(code, 0, "{err}");
+    if have("oathtool") {
+        assert_eq!(
+            env.ok(&["code", "github", "--at", "59"], "").trim(),
+            oathtool_totp("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "SHA1", 6, 30, 59)
+        );
+    }
+    let before = env.vault_bytes();
+    x.copy("just a note");
+    assert!(eventually(Duration::from_secs(5), || {
+        x.read("UTF8_STRING").as_deref() == Some("just a note")
+    }));
+    let (code, out, err) = add(&env);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(
+        err.contains("the text in the clipboard is not an authenticator code"),
+        "{err}"
+    );
+    assert_eq!(env.vault_bytes(), before);
 }

@@ -149,6 +149,9 @@ fn collect(args: &AddArgs) -> Result<Vec<Account>> {
         }
         return Ok(out);
     }
+    if args.qr_clipboard {
+        return from_clipboard();
+    }
     if args.secret {
         return from_secret(args).map(|a| vec![a]);
     }
@@ -227,10 +230,49 @@ fn from_qr_file(file: &Path) -> Result<Vec<Account>> {
         }
         Err(e) => return Err(anyhow::Error::new(e).context(label)),
     };
-    accounts_from_qr_texts(&texts, &label)
+    accounts_from_qr_texts(&texts, &format!("the QR code in {label}"))
+}
+
+fn from_clipboard() -> Result<Vec<Account>> {
+    match crate::clipboard::read().context("could not read the clipboard")? {
+        crate::clipboard::Content::Image {
+            width,
+            height,
+            rgba,
+        } => {
+            let pixels = u64::from(width) * u64::from(height);
+            if pixels > crate::qr::MAX_PIXELS {
+                bail!(
+                    "the clipboard image is too large: {width}x{height} pixels, the limit is {} pixels",
+                    crate::qr::MAX_PIXELS
+                );
+            }
+            let texts = crate::qr::decode_rgba(width, height, &rgba);
+            if texts.is_empty() {
+                bail!(
+                    "no QR code found in the clipboard image ({width}x{height}); try a larger or sharper screenshot"
+                );
+            }
+            accounts_from_qr_texts(&texts, "the QR code in the clipboard image")
+        }
+        crate::clipboard::Content::Text(text) => {
+            let text = text.trim();
+            if text.is_empty() {
+                bail!("the clipboard is empty");
+            }
+            if text.len() > uri::MAX_INPUT {
+                bail!(
+                    "the clipboard text is longer than {} KiB",
+                    uri::MAX_INPUT / 1024
+                );
+            }
+            accounts_from_qr_texts(&[text.to_owned()], "the text in the clipboard")
+        }
+    }
 }
 
 /// Turns the strings of the QR codes found in one image into accounts, explaining the rest.
+/// `label` names the source in messages ("the QR code in shot.png").
 pub fn accounts_from_qr_texts(texts: &[String], label: &str) -> Result<Vec<Account>> {
     let mut out = Vec::new();
     let mut others = Vec::new();
@@ -241,22 +283,22 @@ pub fn accounts_from_qr_texts(texts: &[String], label: &str) -> Result<Vec<Accou
             Ok(uri::Payload::Migration(m)) => out.extend(migration_accounts(m)),
             Ok(uri::Payload::MicrosoftPush) => ms_push = true,
             Ok(uri::Payload::Other(what)) => others.push(what),
-            Err(e) => bail!("the QR code in {label} is not a usable otpauth code: {e}"),
+            Err(e) => bail!("{label} is not a usable otpauth code: {e}"),
         }
     }
     if out.is_empty() {
         if ms_push {
             bail!(
-                "the QR code in {label} is for the Microsoft Authenticator app; on the setup page choose \"I want to use a different authenticator app\" to get a code authcli can read"
+                "{label} is for the Microsoft Authenticator app; on the setup page choose \"I want to use a different authenticator app\" to get a code authcli can read"
             );
         }
         bail!(
-            "the QR code in {label} is not an authenticator code: it is {}",
+            "{label} is not an authenticator code: it is {}",
             others.join("; ")
         );
     }
     for what in others {
-        eprintln!("note: ignored another QR code in {label}: {what}");
+        eprintln!("note: ignored another QR code, {what}");
     }
     Ok(out)
 }

@@ -266,22 +266,22 @@ impl Xvfb {
 
     /// Copies `text` with xclip, as another program would.
     pub fn copy(&self, text: &str) {
+        self.copy_as("UTF8_STRING", text.as_bytes());
+    }
+
+    /// Copies `bytes` offered as `target` (e.g. `image/png`) with xclip.
+    pub fn copy_as(&self, target: &str, bytes: &[u8]) {
         use std::io::Write;
         use std::process::Stdio;
         let mut child = Command::new("xclip")
-            .args(["-i", "-selection", "clipboard"])
+            .args(["-i", "-selection", "clipboard", "-t", target])
             .env("DISPLAY", &self.display)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
         // xclip forks a child that serves the selection; the parent exits at once.
         assert!(child.wait().unwrap().success());
     }
