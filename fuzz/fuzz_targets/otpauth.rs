@@ -4,9 +4,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(acc) = authcli::uri::parse_otpauth(text) {
-        let again = authcli::uri::parse_otpauth(&authcli::uri::to_otpauth(&acc)).expect("own output parses");
+        let again = authcli::uri::parse_otpauth(&authcli::uri::to_otpauth(&acc))
+            .expect("own output parses");
         assert_eq!(again, acc);
     }
     let _ = authcli::uri::classify(text);

@@ -6,6 +6,9 @@ fuzz_target!(|data: &[u8]| {
     let p = std::path::Path::new("fuzz.age");
     if let Ok(v) = authcli::vault::parse(p, data) {
         let text = authcli::vault::serialize(&v);
-        assert_eq!(authcli::vault::parse(p, text.as_bytes()).expect("own output loads"), v);
+        assert_eq!(
+            authcli::vault::parse(p, text.as_bytes()).expect("own output loads"),
+            v
+        );
     }
 });

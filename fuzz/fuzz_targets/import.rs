@@ -1,0 +1,31 @@
+//! Every importer (and format detection) never panics on arbitrary files. The first byte picks
+//! the format (or auto-detection); encrypted exports get no password, so no KDF runs.
+#![no_main]
+use authcli::import::{Format, Input, import};
+use libfuzzer_sys::fuzz_target;
+
+const FORMATS: [Option<Format>; 10] = [
+    None,
+    Some(Format::Uri),
+    Some(Format::Migration),
+    Some(Format::Aegis),
+    Some(Format::TwoFas),
+    Some(Format::Bitwarden),
+    Some(Format::AndOtp),
+    Some(Format::FreeOtp),
+    Some(Format::Proton),
+    Some(Format::Authcli),
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, bytes)) = data.split_first() else {
+        return;
+    };
+    let mut no_password = || Err(String::from("no password in fuzzing"));
+    let mut input = Input {
+        bytes,
+        file: "fuzz",
+        password: &mut no_password,
+    };
+    let _ = import(&mut input, FORMATS[usize::from(pick) % FORMATS.len()]);
+});
