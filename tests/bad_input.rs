@@ -1,8 +1,8 @@
 //! One table of bad inputs across commands (URIs, secrets, passphrases, identities, import files,
 //! queries, flags). For each: the documented exit code, exactly one line on stderr naming the
 //! problem, nothing on stdout, no secret echoed, and the vault byte-identical afterwards.
-//! (Vault-file corruption, images and a full disk have their own tables in cli.rs, qr_cli.rs
-//! and safety.rs.)
+//! (Vault-file corruption, images and a full disk have their own tables in `cli.rs`, `qr_cli.rs`
+//! and `safety.rs`.)
 
 mod common;
 
