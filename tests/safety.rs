@@ -237,3 +237,61 @@ fn a_full_disk_leaves_the_vault_untouched() {
     assert_eq!(env.vault_bytes(), before);
     env.add_secret("fine", &secret(31, 1), &[]);
 }
+
+/// After every kind of write and read, no file anywhere under HOME holds a secret in plaintext
+/// (base32 or raw bytes): temporary files, the lock file, `.bak` and the vault are all ciphertext
+/// or empty, and the vault files are 0600.
+#[test]
+fn no_plaintext_secret_on_disk() {
+    let env = Env::with_key_vault();
+    let b32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    env.add_secret("rfc", b32, &["--issuer", "RFC"]);
+    env.ok(
+        &[
+            "add",
+            "--uri",
+            "otpauth://hotp/T:x?secret=JBSWY3DPEHPK3PXP&counter=1&issuer=T",
+        ],
+        "",
+    );
+    env.ok(&["code", "rfc"], "");
+    env.ok(&["code", "t"], "");
+    env.ok(&["list", "--codes"], "");
+    env.ok(&["rename", "rfc", "rfc2"], "");
+    env.ok(&["remove", "t", "--yes"], "");
+    let raw = b"12345678901234567890";
+    let mut stack = vec![env.dir.path().to_path_buf()];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            seen += 1;
+            let bytes = std::fs::read(&p).unwrap();
+            let text = String::from_utf8_lossy(&bytes).to_ascii_uppercase();
+            assert!(
+                !text.contains(b32) && !text.contains("JBSWY3DPEHPK3PXP"),
+                "{} holds a secret",
+                p.display()
+            );
+            assert!(
+                !bytes.windows(raw.len()).any(|w| w == raw),
+                "{} holds raw secret bytes",
+                p.display()
+            );
+            #[cfg(unix)]
+            if p.starts_with(env.vault.parent().unwrap()) {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{}", p.display());
+            }
+        }
+    }
+    assert!(
+        seen >= 4,
+        "vault, .bak, lock and identity were checked ({seen})"
+    );
+}
