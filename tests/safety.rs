@@ -122,7 +122,7 @@ fn concurrent_hotp_codes_never_repeat_a_counter() {
     );
 }
 
-/// SIGKILL `add` and `remove` at random moments, 200 times: the vault always opens and holds
+/// SIGKILL `add`, `import` and `remove` at random moments, 200 times: the vault always opens and holds
 /// exactly the state before or after the killed command; `.bak` always opens; stray temporary
 /// files are cleaned up or ignored.
 #[test]
@@ -134,6 +134,7 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
     let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut state = env.names();
     let mut killed_mid = 0;
+    let mut imports_done = 0;
     for round in 0..200 {
         rng ^= rng << 13;
         rng ^= rng >> 7;
@@ -150,7 +151,19 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let target = state.iter().find(|n| n.starts_with('k')).cloned();
-        if adding {
+        let importing = adding && round % 4 == 1;
+        let stdin = if importing {
+            c.args(["import", "-"]);
+            // The default name of an imported account is the slug of its issuer: `name`.
+            format!(
+                "otpauth://totp/{name}:x?secret={}&issuer={name}\n",
+                secret(21 + round / 32, round % 32)
+            )
+        } else {
+            format!("{}\n", secret(21 + round / 32, round % 32))
+        };
+        if importing {
+        } else if adding {
             c.args(["add", &name, "--secret"]);
         } else {
             c.args(["remove", target.as_deref().unwrap(), "--yes"]);
@@ -159,7 +172,7 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
         {
             use std::io::Write;
             let mut si = child.stdin.take().unwrap();
-            let _ = si.write_all(format!("{}\n", secret(21 + round / 32, round % 32)).as_bytes());
+            let _ = si.write_all(stdin.as_bytes());
         }
         std::thread::sleep(delay);
         let _ = child.kill();
@@ -178,6 +191,9 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
         if !status.success() && after == state {
             killed_mid += 1;
         }
+        if importing && after == expected_new {
+            imports_done += 1;
+        }
         if env.vault.with_file_name("vault.age.bak").exists() {
             env.names_in(&env.vault.with_file_name("vault.age.bak"));
         }
@@ -194,7 +210,13 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
                 .is_some_and(|e| e == "tmp")
         })
         .collect();
-    eprintln!("{killed_mid} of 200 kills landed before the write completed");
+    eprintln!(
+        "{killed_mid} of 200 kills landed before the write completed; {imports_done} imports completed"
+    );
+    assert!(
+        imports_done > 0,
+        "some imports must get through, or the test proves nothing"
+    );
     assert!(
         leftovers.is_empty(),
         "the next write cleans up: {leftovers:?}"
