@@ -52,6 +52,19 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in `--format` order.
+    pub const ALL: [Format; 9] = [
+        Self::Uri,
+        Self::Migration,
+        Self::Aegis,
+        Self::TwoFas,
+        Self::Bitwarden,
+        Self::AndOtp,
+        Self::FreeOtp,
+        Self::Proton,
+        Self::Authcli,
+    ];
+
     /// The name people know the format by.
     pub const fn name(self) -> &'static str {
         match self {
@@ -198,6 +211,19 @@ pub struct Input<'a> {
     pub file: &'a str,
     /// Asked at most once, only for an encrypted export; `Err` carries a reason for the person.
     pub password: &'a mut dyn FnMut() -> Result<SecretString, String>,
+}
+
+/// The input as text, without a UTF-8 byte-order mark; invalid UTF-8 is an error naming its line.
+pub(crate) fn utf8_text<'a>(input: &Input<'a>) -> Result<&'a str, ImportError> {
+    let bytes = input
+        .bytes
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(input.bytes);
+    std::str::from_utf8(bytes).map_err(|e| ImportError::Line {
+        file: input.file.to_owned(),
+        line: bytes[..e.valid_up_to()].split(|&b| b == b'\n').count(),
+        problem: "not UTF-8 text".into(),
+    })
 }
 
 /// Imports `input` as `format`, or as the format [`detect`] finds when `format` is `None`.

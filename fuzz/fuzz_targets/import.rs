@@ -4,18 +4,13 @@
 use authcli::import::{Format, Input, import};
 use libfuzzer_sys::fuzz_target;
 
-const FORMATS: [Option<Format>; 10] = [
-    None,
-    Some(Format::Uri),
-    Some(Format::Migration),
-    Some(Format::Aegis),
-    Some(Format::TwoFas),
-    Some(Format::Bitwarden),
-    Some(Format::AndOtp),
-    Some(Format::FreeOtp),
-    Some(Format::Proton),
-    Some(Format::Authcli),
-];
+/// `None` is auto-detection.
+fn format(pick: usize) -> Option<Format> {
+    std::iter::once(None)
+        .chain(Format::ALL.map(Some))
+        .nth(pick % (Format::ALL.len() + 1))
+        .flatten()
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, bytes)) = data.split_first() else {
@@ -27,5 +22,5 @@ fuzz_target!(|data: &[u8]| {
         file: "fuzz",
         password: &mut no_password,
     };
-    let _ = import(&mut input, FORMATS[usize::from(pick) % FORMATS.len()]);
+    let _ = import(&mut input, format(usize::from(pick)));
 });

@@ -107,11 +107,7 @@ fn import_csv(input: &mut Input<'_>) -> Result<Imported, ImportError> {
         line,
         problem,
     };
-    let bytes = input
-        .bytes
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(input.bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| line_err(1, "not UTF-8 text".into()))?;
+    let text = super::utf8_text(input)?;
     let records =
         csv_records(text).map_err(|line| line_err(line, "a quoted field is not closed".into()))?;
     let mut rows = records.iter();

@@ -32,14 +32,7 @@ pub fn import(input: &mut Input<'_>, allow: Allow) -> Result<Imported, ImportErr
         line,
         problem,
     };
-    let bytes = input
-        .bytes
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(input.bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].split(|&b| b == b'\n').count();
-        line_err(line, "not UTF-8 text".into())
-    })?;
+    let text = super::utf8_text(input)?;
     let mut out = Imported::default();
     // batch_id → (batch_size, indexes seen)
     let mut batches: BTreeMap<i32, (i32, Vec<i32>)> = BTreeMap::new();
