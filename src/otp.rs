@@ -273,7 +273,7 @@ impl Code {
 
 impl fmt::Debug for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Code({}, {}s)", self.as_str(), self.remaining)
+        write!(f, "Code(<redacted>, {}s left)", self.remaining)
     }
 }
 
@@ -603,6 +603,13 @@ mod tests {
             Err(SecretError::BadLength { len: 3 })
         ));
         assert_eq!(Secret::parse_base32(" = "), Err(SecretError::Empty));
+    }
+
+    #[test]
+    fn debug_never_shows_a_code() {
+        let otp = totp(b"12345678901234567890", Algorithm::Sha1, 8);
+        let d = format!("{:?}", otp.code_at(59));
+        assert!(!d.contains("94287082"), "{d}");
     }
 
     #[test]
