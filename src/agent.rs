@@ -436,6 +436,8 @@ mod unix {
 
         /// Waits up to `wait` for a connection from our own uid (others are dropped).
         pub fn accept(&self, wait: Duration) -> Option<Connection> {
+            use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+            use std::os::fd::AsFd;
             let until = Instant::now() + wait;
             loop {
                 match self.listener.accept() {
@@ -445,10 +447,15 @@ mod unix {
                         }
                     }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        if Instant::now() >= until {
+                        let left = until.saturating_duration_since(Instant::now());
+                        if left.is_zero() {
                             return None;
                         }
-                        std::thread::sleep(Duration::from_millis(20));
+                        let timeout = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+                        let mut fds = [PollFd::new(self.listener.as_fd(), PollFlags::POLLIN)];
+                        if poll(&mut fds, timeout).is_err() {
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
                     }
                     Err(_) => return None,
                 }
