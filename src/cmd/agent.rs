@@ -12,8 +12,8 @@
 
 use anyhow::Result;
 
-use super::{Ctx, QueryError};
-use crate::agent::{Body, ErrorKind, Op};
+use super::Ctx;
+use crate::agent::{Body, Op};
 use crate::cli::{AgentServeArgs, UnlockArgs};
 
 /// Asks this vault's agent, when one answers. `Ok(None)`: no agent, or it declined (HOTP, a
@@ -22,7 +22,8 @@ use crate::cli::{AgentServeArgs, UnlockArgs};
 pub fn ask(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
     #[cfg(unix)]
     {
-        use crate::agent;
+        use super::QueryError;
+        use crate::agent::{self, ErrorKind};
         let Some(socket) = socket_for(ctx) else {
             return Ok(None);
         };
@@ -57,6 +58,7 @@ fn socket_for(ctx: &Ctx) -> Option<std::path::PathBuf> {
 }
 
 /// "14m 5s", "2h 3m", "40s".
+#[cfg(unix)]
 fn human(secs: u64) -> String {
     match secs {
         0..60 => format!("{secs}s"),
@@ -65,6 +67,7 @@ fn human(secs: u64) -> String {
     }
 }
 
+#[cfg(unix)]
 fn datetime(unix: u64) -> String {
     crate::time::to_datetime(i64::try_from(unix).unwrap_or(i64::MAX)).to_string()
 }
