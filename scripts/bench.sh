@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks `authcli code` against oathtool, side by side with hyperfine, on key-based vaults of
-# 1, 100 and 10,000 accounts; the passphrase vault's unlock; and the TOML parse floor at 10,000.
+# 1, 100 and 10,000 accounts; the passphrase vault's unlock, and its codes through the unlock agent;
+# and the TOML parse floor at 10,000.
 # Needs: hyperfine, oathtool, age (apt-get install -y hyperfine oathtool age).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,3 +50,13 @@ export AUTHCLI_PASSPHRASE=bench-passphrase
 AUTHCLI_VAULT=$work/pass.age "$bin" init >/dev/null 2>&1
 echo "otpauth://totp/X:y?secret=$secret&issuer=X" | AUTHCLI_VAULT=$work/pass.age "$bin" add --uri - 2>/dev/null
 hyperfine -N --warmup 1 --runs 5 --style basic "env AUTHCLI_VAULT=$work/pass.age $bin code x" 2>&1 | grep -E 'Time|±|Benchmark'
+
+echo
+echo "== passphrase vault through the unlock agent vs oathtool --totp =="
+export XDG_RUNTIME_DIR=$work/run
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+AUTHCLI_VAULT=$work/pass.age "$bin" unlock --for 5m 2>/dev/null
+trap 'AUTHCLI_VAULT=$work/pass.age "$bin" lock 2>/dev/null; rm -rf "$work"' EXIT
+hyperfine -N --warmup 5 --runs 50 --style basic \
+  "env -u AUTHCLI_PASSPHRASE AUTHCLI_VAULT=$work/pass.age XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $bin code x" \
+  "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'

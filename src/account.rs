@@ -1,6 +1,8 @@
 //! An account: the names people know it by, plus the OTP parameters that make its codes.
 
-use crate::otp::Otp;
+use serde::{Deserialize, Serialize};
+
+use crate::otp::{Code, Otp};
 
 /// One account in the vault (or parsed from a URI, before it gets a name).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,53 @@ impl Account {
             (false, true) => self.issuer.clone(),
             (true, false) => self.account.clone(),
             (true, true) => String::from("(unnamed)"),
+        }
+    }
+}
+
+/// One account's metadata (never its secret), as `list --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Account name.
+    pub name: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Account at the issuer.
+    pub account: String,
+    /// `totp`, `hotp` or `steam`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    /// Code length.
+    pub digits: u8,
+    /// Seconds per code (timed kinds).
+    pub period: Option<u32>,
+    /// HOTP counter.
+    pub counter: Option<u64>,
+    /// The code, when asked for (timed kinds).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Seconds left, with `code`.
+    #[serde(default)]
+    pub remaining: Option<u64>,
+}
+
+impl Summary {
+    /// The metadata of `a`, with `code` when given.
+    pub fn of(a: &Account, code: Option<&Code>) -> Self {
+        let timed = a.otp.kind().is_timed();
+        Self {
+            name: a.name.clone(),
+            issuer: a.issuer.clone(),
+            account: a.account.clone(),
+            kind: a.otp.kind().as_str().to_owned(),
+            algorithm: a.otp.algorithm().as_str().to_owned(),
+            digits: a.otp.digits(),
+            period: timed.then(|| a.otp.period()),
+            counter: (!timed).then(|| a.otp.counter()),
+            code: code.map(|c| c.as_str().to_owned()),
+            remaining: code.map(|c| c.remaining),
         }
     }
 }

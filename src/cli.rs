@@ -122,6 +122,29 @@ Examples:
   authcli rekey --remove-recipient age1lostlaptop...")]
     Rekey(RekeyArgs),
 
+    /// Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends
+    #[command(
+        after_help = "The agent holds the decrypted accounts in memory and answers only your own user on a
+private Unix socket. It ends with `authcli lock`, when its time is up, or when the vault file
+changes. HOTP codes and every command that writes still unlock the vault file as usual.
+
+Examples:
+  authcli unlock                                # 15 minutes
+  authcli unlock --for 8h
+  AUTHCLI_PASSPHRASE_FILE=pw.txt authcli unlock --for 30m"
+    )]
+    Unlock(UnlockArgs),
+
+    /// End the unlock agent of this vault
+    #[command(after_help = "Example:
+  authcli lock")]
+    Lock,
+
+    /// Tell whether an unlock agent runs for this vault, and until when
+    #[command(after_help = "Example:
+  authcli status")]
+    Status,
+
     /// Print a shell completion script
     #[command(after_help = "Examples:
   authcli completions bash > ~/.local/share/bash-completion/completions/authcli
@@ -136,6 +159,10 @@ Examples:
     /// Internal: serve a code (read from stdin) on the clipboard, then clear it
     #[command(name = "__clipboard-serve", hide = true)]
     ClipboardServe(ClipboardServeArgs),
+
+    /// Internal: the unlock agent (passphrase on stdin)
+    #[command(name = "__agent", hide = true)]
+    AgentServe(AgentServeArgs),
 }
 
 /// `init`.
@@ -401,6 +428,26 @@ pub struct RekeyArgs {
     /// Read the new passphrase (for --to-passphrase) from the first line of FILE
     #[arg(long, env = "AUTHCLI_NEW_PASSPHRASE_FILE", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub new_passphrase_file: Option<PathBuf>,
+}
+
+/// `unlock`.
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days)
+    #[arg(
+        long = "for",
+        env = "AUTHCLI_UNLOCK_FOR",
+        default_value = "15m",
+        value_name = "DURATION"
+    )]
+    pub duration: String,
+}
+
+/// `__agent`.
+#[derive(Debug, Args)]
+pub struct AgentServeArgs {
+    /// Exit after this many seconds
+    pub seconds: u64,
 }
 
 /// `completions`.

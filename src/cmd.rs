@@ -2,6 +2,7 @@
 //! (passphrase sources, identity files), the clock, and account lookup by QUERY.
 
 pub mod add;
+pub mod agent;
 pub mod clipboard;
 pub mod code;
 pub mod completions;

@@ -12,10 +12,12 @@
 //! - [`export`]: accounts → authcli JSON, QR codes (terminal and PNG).
 //! - [`clipboard`]: copy with auto-clear through a detached helper (arboard).
 //! - [`watch`]: the live full-screen view (ratatui + crossterm): state, keys, drawing.
+//! - [`agent`]: the unlock agent's socket, JSON-line protocol and peer check (Unix).
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
 //!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.
 
 pub mod account;
+pub mod agent;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;
@@ -55,6 +57,10 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Passwd(a) => cmd::passwd::run(&ctx, a),
         Command::Rekey(a) => cmd::rekey::run(&ctx, a),
         Command::Watch(a) => cmd::watch::run(&ctx, a),
+        Command::Unlock(a) => cmd::agent::unlock(&ctx, a),
+        Command::Lock => cmd::agent::lock(&ctx),
+        Command::Status => cmd::agent::status(&ctx),
+        Command::AgentServe(a) => cmd::agent::serve(&ctx, a),
         Command::Completions(_) | Command::GenerateAssets(_) | Command::ClipboardServe(_) => {
             unreachable!("handled above")
         }

@@ -7,16 +7,7 @@ use std::io::{self, IsTerminal, Write};
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use crate::account::Account;
-use crate::otp::Code;
-
-/// One account in a listing, with its code when asked for.
-pub struct Row<'a> {
-    /// The account.
-    pub account: &'a Account,
-    /// Its current code (timed accounts with `--codes`).
-    pub code: Option<Code>,
-}
+use crate::account::Summary;
 
 fn write_out(text: &str) -> Result<()> {
     write_bytes(text.as_bytes())
@@ -44,25 +35,23 @@ pub fn print_json(v: &Value) -> Result<()> {
 }
 
 /// The `list --json` array.
-pub fn list_json(rows: &[Row<'_>], codes: bool) -> Value {
+pub fn list_json(rows: &[Summary], codes: bool) -> Value {
     Value::Array(
         rows.iter()
-            .map(|r| {
-                let a = r.account;
-                let timed = a.otp.kind().is_timed();
+            .map(|a| {
                 let mut v = json!({
                     "name": a.name,
                     "issuer": a.issuer,
                     "account": a.account,
-                    "type": a.otp.kind().as_str(),
-                    "algorithm": a.otp.algorithm().as_str(),
-                    "digits": a.otp.digits(),
-                    "period": timed.then(|| a.otp.period()),
-                    "counter": (!timed).then(|| a.otp.counter()),
+                    "type": a.kind,
+                    "algorithm": a.algorithm,
+                    "digits": a.digits,
+                    "period": a.period,
+                    "counter": a.counter,
                 });
                 if codes {
-                    v["code"] = json!(r.code.as_ref().map(Code::as_str));
-                    v["remaining"] = json!(r.code.as_ref().map(|c| c.remaining));
+                    v["code"] = json!(a.code);
+                    v["remaining"] = json!(a.remaining);
                 }
                 v
             })
@@ -71,7 +60,7 @@ pub fn list_json(rows: &[Row<'_>], codes: bool) -> Value {
 }
 
 /// The `list` table: a header on a terminal, aligned columns always.
-pub fn print_table(rows: &[Row<'_>], codes: bool) -> Result<()> {
+pub fn print_table(rows: &[Summary], codes: bool) -> Result<()> {
     let tty = io::stdout().is_terminal();
     if rows.is_empty() {
         if tty || io::stderr().is_terminal() {
@@ -87,18 +76,17 @@ pub fn print_table(rows: &[Row<'_>], codes: bool) -> Result<()> {
         }
         table.push(h.into_iter().map(String::from).collect());
     }
-    for r in rows {
-        let a = r.account;
+    for a in rows {
         let mut line = vec![
             a.name.clone(),
             dash(&a.issuer),
             dash(&a.account),
-            a.otp.kind().as_str().to_owned(),
+            a.kind.clone(),
         ];
         if codes {
-            match &r.code {
-                Some(c) => line.extend([c.as_str().to_owned(), format!("{}s", c.remaining)]),
-                None => line.extend(["-".to_owned(), "-".to_owned()]),
+            match (&a.code, a.remaining) {
+                (Some(c), Some(left)) => line.extend([c.clone(), format!("{left}s")]),
+                _ => line.extend(["-".to_owned(), "-".to_owned()]),
             }
         }
         table.push(line);

@@ -1,10 +1,12 @@
-//! `code`: one account → its code alone on stdout (or on the clipboard with `--copy`).
+//! `code`: one account → its code alone on stdout (or on the clipboard with `--copy`). A
+//! TOTP/Steam code comes from the unlock agent when one answers for this vault.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Result, bail};
 
 use super::{Ctx, find, now_or};
+use crate::agent::{Body, CodeReply, Op};
 use crate::cli::CodeArgs;
 use crate::{clipboard, output};
 
@@ -14,6 +16,17 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         // Before anything is computed (or an HOTP counter spent): is there a clipboard at all?
         super::clipboard::hold_seconds()?;
         clipboard::check_display()?;
+    }
+    if let Some(c) = from_agent(ctx, args)? {
+        let json = serde_json::json!({
+            "name": c.name,
+            "issuer": c.issuer,
+            "account": c.account,
+            "code": c.code,
+            "remaining": c.remaining,
+            "period": c.period,
+        });
+        return emit(args, &c.code, &json);
     }
     let mut session = ctx.open()?;
     let i = find(&session.vault, &args.query)?;
@@ -67,23 +80,73 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         (code, None, None)
     };
     let acc = &session.vault.accounts[i];
+    let json = serde_json::json!({
+        "name": acc.name,
+        "issuer": acc.issuer,
+        "account": acc.account,
+        "code": code.as_str(),
+        "remaining": remaining,
+        "period": period,
+    });
+    emit(args, code.as_str(), &json)
+}
+
+/// Puts the code where it was asked for: the clipboard, JSON, or a bare line.
+fn emit(args: &CodeArgs, code: &str, json: &serde_json::Value) -> Result<()> {
     if args.copy {
-        let secs = super::clipboard::copy(code.as_str())?;
+        let secs = super::clipboard::copy(code)?;
         eprintln!("copied; clears in {secs} s");
         Ok(())
     } else if args.json {
-        let v = serde_json::json!({
-            "name": acc.name,
-            "issuer": acc.issuer,
-            "account": acc.account,
-            "code": code.as_str(),
-            "remaining": remaining,
-            "period": period,
-        });
-        output::print_json(&v)
+        output::print_json(json)
     } else {
-        output::print_line(code.as_str())
+        output::print_line(code)
     }
+}
+
+/// The code from the unlock agent, with `--wait-fresh` and `--next` applied; `None` when no
+/// agent answers or it declines (HOTP): then the vault file is used.
+fn from_agent(ctx: &Ctx, args: &CodeArgs) -> Result<Option<CodeReply>> {
+    let ask = |at: u64| -> Result<Option<CodeReply>> {
+        let op = Op::Code {
+            query: args.query.clone(),
+            at,
+        };
+        Ok(match super::agent::ask(ctx, op)? {
+            Some(Body::Code(c)) => Some(c),
+            _ => None,
+        })
+    };
+    let mut t = now_or(args.at.as_deref())?;
+    let Some(mut c) = ask(t)? else {
+        return Ok(None);
+    };
+    if let Some(min_left) = args.wait_fresh {
+        if min_left > c.period {
+            bail!(
+                "--wait-fresh {min_left} is longer than the {} s period of {:?}",
+                c.period,
+                c.name
+            );
+        }
+        let fresh = wait_fresh(t, c.period, min_left, args.at.is_none())?;
+        if fresh != t {
+            t = fresh;
+            let Some(again) = ask(t)? else {
+                return Ok(None);
+            };
+            c = again;
+        }
+    }
+    if args.next {
+        let Some(mut n) = ask(t + c.period)? else {
+            return Ok(None);
+        };
+        // Seconds until that code stops being valid, counted from now.
+        n.remaining += c.period;
+        c = n;
+    }
+    Ok(Some(c))
 }
 
 /// `--wait-fresh`: the time whose code to give at `t` — `t` itself when at least `min_left`

@@ -1,37 +1,57 @@
-//! `list`: names, optionally with codes, as a table or JSON.
+//! `list`: names, optionally with codes, as a table or JSON — from the unlock agent when one
+//! answers for this vault, else from the vault file.
 
 use anyhow::Result;
 
 use super::{Ctx, now_or};
+use crate::account::Summary;
+use crate::agent::{Body, Op};
 use crate::cli::ListArgs;
 use crate::output;
+use crate::vault::Vault;
 
 /// Runs `list`.
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<()> {
-    let session = ctx.open()?;
-    let now = if args.codes {
-        now_or(args.at.as_deref())?
+    let codes_at = if args.codes {
+        Some(now_or(args.at.as_deref())?)
     } else {
-        0
+        None
     };
-    let q = args.filter.as_deref().map(str::to_lowercase);
-    let accounts = session.vault.accounts.iter().filter(|a| match &q {
-        None => true,
-        Some(q) => {
-            a.name.to_lowercase().contains(q)
-                || a.issuer.to_lowercase().contains(q)
-                || a.account.to_lowercase().contains(q)
-        }
-    });
-    let rows: Vec<output::Row> = accounts
-        .map(|a| {
-            let code = (args.codes && a.otp.kind().is_timed()).then(|| a.otp.code_at(now));
-            output::Row { account: a, code }
-        })
-        .collect();
+    let op = Op::List {
+        filter: args.filter.clone(),
+        codes_at,
+    };
+    let rows = match super::agent::ask(ctx, op)? {
+        Some(Body::List { accounts }) => accounts,
+        _ => summaries(&ctx.open()?.vault, args.filter.as_deref(), codes_at),
+    };
     if args.json {
         output::print_json(&output::list_json(&rows, args.codes))
     } else {
         output::print_table(&rows, args.codes)
     }
+}
+
+/// The accounts whose name, issuer or account contain `filter` (case-insensitive), with their
+/// codes at `codes_at` when given (timed accounts only: listing never spends an HOTP counter).
+pub fn summaries(vault: &Vault, filter: Option<&str>, codes_at: Option<u64>) -> Vec<Summary> {
+    let q = filter.map(str::to_lowercase);
+    vault
+        .accounts
+        .iter()
+        .filter(|a| match &q {
+            None => true,
+            Some(q) => {
+                a.name.to_lowercase().contains(q)
+                    || a.issuer.to_lowercase().contains(q)
+                    || a.account.to_lowercase().contains(q)
+            }
+        })
+        .map(|a| {
+            let code = codes_at
+                .filter(|_| a.otp.kind().is_timed())
+                .map(|t| a.otp.code_at(t));
+            Summary::of(a, code.as_ref())
+        })
+        .collect()
 }
