@@ -13,12 +13,13 @@
 //! `x-kde-passwordManagerHint` target on Linux, the matching pasteboard/clipboard formats on
 //! macOS and Windows).
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
+
+use crate::detached::{StartError, Started};
 
 /// The hidden subcommand that serves the clipboard.
 pub const SERVE_COMMAND: &str = "__clipboard-serve";
@@ -105,50 +106,14 @@ pub fn read() -> Result<Content, ClipboardError> {
 pub fn copy_detached(exe: &Path, text: &str, hold: Duration) -> Result<(), ClipboardError> {
     check_display()?;
     let mut cmd = Command::new(exe);
-    cmd.arg(SERVE_COMMAND)
-        .arg(hold.as_secs().to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        // Never hold the caller's stderr: a pipe reader (a test, `2>&1 | …`) would wait for it.
-        .stderr(Stdio::null());
-    detach(&mut cmd);
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| ClipboardError::Helper(format!("could not start: {e}")))?;
-    {
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        let mut msg = Zeroizing::new(String::with_capacity(text.len() + 1));
-        msg.push_str(text);
-        msg.push('\n');
-        stdin
-            .write_all(msg.as_bytes())
-            .map_err(|e| ClipboardError::Helper(format!("could not be given the code: {e}")))?;
-    }
-    // Its one-line answer, read on a thread so that a helper stuck on an unresponsive display
-    // cannot hang us.
-    let stdout = child.stdout.take().expect("piped stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut answer = String::new();
-        let read = BufReader::new(stdout).read_line(&mut answer);
-        let _ = tx.send(read.map(|_| answer));
-    });
-    let answer = match rx.recv_timeout(ANSWER_TIMEOUT) {
-        Ok(Ok(a)) => a,
-        Ok(Err(e)) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(ClipboardError::Helper(format!("could not be read: {e}")));
-        }
-        Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(ClipboardError::Helper(format!(
-                "did not take the clipboard within {} s",
-                ANSWER_TIMEOUT.as_secs()
-            )));
-        }
-    };
+    cmd.arg(SERVE_COMMAND).arg(hold.as_secs().to_string());
+    let Started { mut child, answer } =
+        crate::detached::start(cmd, text, ANSWER_TIMEOUT).map_err(|e| match e {
+            StartError::Timeout(s) => {
+                ClipboardError::Helper(format!("did not take the clipboard within {s} s"))
+            }
+            other => ClipboardError::Helper(other.to_string()),
+        })?;
     let answer = answer.trim();
     if answer == "ok" {
         // Reap it when it exits (matters for long-lived callers like `watch`).
@@ -160,23 +125,6 @@ pub fn copy_detached(exe: &Path, text: &str, hold: Duration) -> Result<(), Clipb
         Some(msg) => ClipboardError::Unavailable(msg.to_owned()),
         None => ClipboardError::Helper("exited without taking the clipboard".to_owned()),
     })
-}
-
-/// Puts the helper in its own process group (Ctrl-C in the terminal does not reach it) or, on
-/// Windows, detaches it from the console.
-fn detach(cmd: &mut Command) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-    }
-    #[cfg(windows)]
-    {
-        use std::os::windows::process::CommandExt;
-        const DETACHED_PROCESS: u32 = 0x0000_0008;
-        const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
-        cmd.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
-    }
 }
 
 /// The clipboard holding our text, until [`Served::hold_then_clear`].

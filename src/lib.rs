@@ -21,6 +21,7 @@ pub mod agent;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;
+pub mod detached;
 pub mod export;
 pub mod import;
 pub mod otp;

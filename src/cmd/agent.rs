@@ -158,15 +158,14 @@ pub fn serve(ctx: &Ctx, args: &AgentServeArgs) -> Result<()> {
 
 #[cfg(unix)]
 mod unix {
-    use std::io::{BufRead, BufReader, Write};
+    use std::io::Write;
     use std::path::Path;
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     use std::time::{Duration, Instant};
 
     use age::secrecy::SecretString;
     use anyhow::{Context, Result, bail};
     use serde_json::json;
-    use zeroize::Zeroizing;
 
     use super::{datetime, human};
     use crate::agent::{self, Body, CodeReply, ErrorKind, FileStamp, Op, Reply, Request, Server};
@@ -205,43 +204,19 @@ mod unix {
             .arg(duration.as_secs().to_string())
             .env_remove("AUTHCLI_PASSPHRASE")
             .env_remove("AUTHCLI_PASSPHRASE_FILE")
-            .current_dir("/")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            // Never hold the caller's stderr: a pipe reader would wait for the agent to exit.
-            .stderr(Stdio::null());
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-        let mut child = cmd.spawn().context("could not start the agent")?;
-        {
+            .current_dir("/");
+        let started = {
             use age::secrecy::ExposeSecret;
-            let mut stdin = child.stdin.take().expect("piped stdin");
-            let mut line = Zeroizing::new(passphrase.expose_secret().to_owned());
-            line.push('\n');
-            stdin
-                .write_all(line.as_bytes())
-                .context("could not hand the passphrase to the agent")?;
-        }
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut answer = String::new();
-            let read = BufReader::new(stdout).read_line(&mut answer);
-            let _ = tx.send(read.map(|_| answer));
-        });
-        let answer = match rx.recv_timeout(READY_TIMEOUT) {
-            Ok(Ok(a)) if !a.is_empty() => a,
-            other => {
-                let _ = child.kill();
-                let _ = child.wait();
-                bail!(
-                    "the agent did not start{}",
-                    match other {
-                        Ok(Err(e)) => format!(": {e}"),
-                        _ => String::new(),
-                    }
-                );
-            }
+            crate::detached::start(cmd, passphrase.expose_secret(), READY_TIMEOUT)
         };
+        let (mut child, answer) = match started {
+            Ok(crate::detached::Started { child, answer }) => (child, answer),
+            Err(e) => bail!("the agent {e}"),
+        };
+        if answer.is_empty() {
+            let _ = child.wait();
+            bail!("the agent did not start");
+        }
         let v: serde_json::Value =
             serde_json::from_str(&answer).context("the agent gave a malformed answer")?;
         if v["ok"] == true {
