@@ -383,6 +383,18 @@ pub fn is_passphrase_vault(path: &Path, bytes: &[u8]) -> Result<bool, VaultError
     }
 }
 
+/// A cheap look at the file's first line of header: whether it is a passphrase (scrypt) vault.
+/// Reads 64 bytes; `false` when it cannot be read. Lets `code` skip the unlock agent for
+/// key-based vaults, which never have one.
+pub fn starts_as_passphrase_vault(path: &Path) -> bool {
+    let mut head = [0u8; 64];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    // A scrypt vault's header has exactly one stanza, right after the version line.
+    head[..n].starts_with(b"age-encryption.org/v1\n-> scrypt ")
+}
+
 fn header_error(path: &Path, bytes: &[u8], e: &age::DecryptError) -> VaultError {
     if !bytes.starts_with(b"age-encryption.org/") {
         return VaultError::NotAge(path.to_owned());
@@ -872,6 +884,33 @@ mod tests {
             decrypt(Path::new("v"), b"hello", &key),
             Err(VaultError::NotAge(_))
         ));
+    }
+
+    #[test]
+    fn header_sniff_tells_passphrase_from_key_vaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let pass = dir.path().join("p.age");
+        let mut r = age::scrypt::Recipient::new(SecretString::from("pw".to_owned()));
+        r.set_work_factor(2);
+        let ct =
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient)).unwrap();
+        let mut out = Vec::new();
+        let mut w = ct.wrap_output(&mut out).unwrap();
+        w.write_all(b"version = 1\n").unwrap();
+        w.finish().unwrap();
+        fs::write(&pass, &out).unwrap();
+        assert!(is_passphrase_vault(&pass, &out).unwrap());
+        assert!(starts_as_passphrase_vault(&pass));
+        let key = dir.path().join("k.age");
+        let id = age::x25519::Identity::generate();
+        let ct = encrypt(
+            b"version = 1\n",
+            &Protection::Recipients(vec![id.to_public().to_string()]),
+        )
+        .unwrap();
+        fs::write(&key, &ct).unwrap();
+        assert!(!starts_as_passphrase_vault(&key));
+        assert!(!starts_as_passphrase_vault(&dir.path().join("missing.age")));
     }
 
     #[test]

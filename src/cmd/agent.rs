@@ -24,6 +24,10 @@ pub fn ask(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
     {
         use super::QueryError;
         use crate::agent::{self, ErrorKind};
+        // Key-based vaults never have an agent: no socket lookup on their hot path.
+        if !crate::vault::starts_as_passphrase_vault(&ctx.vault_path) {
+            return Ok(None);
+        }
         let Some(socket) = socket_for(ctx) else {
             return Ok(None);
         };
