@@ -219,11 +219,21 @@ pub(crate) fn utf8_text<'a>(input: &Input<'a>) -> Result<&'a str, ImportError> {
         .bytes
         .strip_prefix(b"\xef\xbb\xbf")
         .unwrap_or(input.bytes);
-    std::str::from_utf8(bytes).map_err(|e| ImportError::Line {
-        file: input.file.to_owned(),
-        line: bytes[..e.valid_up_to()].split(|&b| b == b'\n').count(),
-        problem: "not UTF-8 text".into(),
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].split(|&b| b == b'\n').count();
+        ImportError::line(input.file, line, "not UTF-8 text")
     })
+}
+
+impl ImportError {
+    /// A bad line of a text file.
+    pub(crate) fn line(file: &str, line: usize, problem: impl Into<String>) -> Self {
+        Self::Line {
+            file: file.to_owned(),
+            line,
+            problem: problem.into(),
+        }
+    }
 }
 
 /// Imports `input` as `format`, or as the format [`detect`] finds when `format` is `None`.

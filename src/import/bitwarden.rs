@@ -102,11 +102,7 @@ fn totp_account(totp: &str, name: &str, user: &str) -> Result<Account, EntryProb
 /// login_username,login_password,login_totp`).
 fn import_csv(input: &mut Input<'_>) -> Result<Imported, ImportError> {
     let file = input.file;
-    let line_err = |line: usize, problem: String| ImportError::Line {
-        file: file.to_owned(),
-        line,
-        problem,
-    };
+    let line_err = |line: usize, problem: String| ImportError::line(file, line, problem);
     let text = super::utf8_text(input)?;
     let records =
         csv_records(text).map_err(|line| line_err(line, "a quoted field is not closed".into()))?;

@@ -27,11 +27,7 @@ pub enum Allow {
 /// Imports a text file of URIs.
 pub fn import(input: &mut Input<'_>, allow: Allow) -> Result<Imported, ImportError> {
     let file = input.file;
-    let line_err = |line: usize, problem: String| ImportError::Line {
-        file: file.to_owned(),
-        line,
-        problem,
-    };
+    let line_err = |line: usize, problem: String| ImportError::line(file, line, problem);
     let text = super::utf8_text(input)?;
     let mut out = Imported::default();
     // batch_id → (batch_size, indexes seen)
