@@ -16,12 +16,20 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::account::Summary;
+use crate::vault::StoredAccount;
 
-/// The protocol version spoken here.
-pub const VERSION: u32 = 1;
+/// The protocol version spoken here. Version 2 added `find`, `export` and `write`; an agent of
+/// another version answers `bad-request`, and the client then uses the vault file.
+pub const VERSION: u32 = 2;
 
-/// The longest request or reply line accepted.
-pub const MAX_LINE: u64 = 1 << 20;
+/// The longest request or reply line accepted (an import or an export of many accounts).
+pub const MAX_LINE: u64 = 16 << 20;
+
+/// How long a client waits for the answer to a read (the agent may be busy writing the vault).
+const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client waits for a write or an export: a write re-encrypts (scrypt, ~1 s).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Whether this platform has the agent.
 pub const fn supported() -> bool {
@@ -58,7 +66,7 @@ pub enum AgentError {
     },
 }
 
-/// A request, one JSON line: `{"v":1,"op":"code","query":"github","at":1764000000}`.
+/// A request, one JSON line: `{"v":2,"op":"code","query":"github","at":1764000000}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     /// Protocol version.
@@ -75,12 +83,12 @@ impl Request {
     }
 }
 
-/// The operations.
+/// The operations. Only `export` is answered with secrets; the passphrase is never handed out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Op {
-    /// The code of one TOTP/Steam account at unix time `at` (HOTP is refused: counters are
-    /// spent through the vault file).
+    /// The code of one TOTP/Steam account at unix time `at`. An HOTP account is answered with
+    /// [`Body::Hotp`] (its name) and no code: spending a counter is a [`Change::Hotp`].
     Code {
         /// QUERY, as for `authcli code`.
         query: String,
@@ -96,13 +104,112 @@ pub enum Op {
         #[serde(default)]
         codes_at: Option<u64>,
     },
+    /// Which account QUERY picks (for `remove`'s confirmation): [`Body::Found`].
+    Find {
+        /// QUERY.
+        query: String,
+    },
+    /// The accounts QUERY… pick (all when empty), secrets included: [`Body::Accounts`]. For
+    /// `export`, and for `watch`, which computes codes itself.
+    Export {
+        /// QUERY…, as for `authcli export`.
+        #[serde(default)]
+        queries: Vec<String>,
+    },
+    /// Change the vault: the agent applies it to its copy and writes the vault file.
+    Write {
+        /// What to change.
+        change: Change,
+    },
     /// Which vault, until when.
     Status,
     /// Exit now.
     Lock,
 }
 
-/// A reply, one JSON line: `{"v":1,"ok":true,…}` or `{"v":1,"ok":false,"kind":…,"error":…}`.
+impl Op {
+    /// How long to wait for the answer.
+    pub fn timeout(&self) -> Duration {
+        match self {
+            Self::Write { .. } | Self::Export { .. } => WRITE_TIMEOUT,
+            _ => READ_TIMEOUT,
+        }
+    }
+}
+
+/// A change to the vault, as `add`, `remove`, `rename`, `import` and an HOTP `code` make it.
+/// The same function applies it to the vault file's accounts (`cmd::change::apply`) or, in
+/// the agent, to the agent's copy, so names, duplicates and messages are the same either way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Change {
+    /// `add`: new accounts, under NAME when one was given.
+    Add {
+        /// The explicit NAME, if any.
+        #[serde(default)]
+        name: Option<String>,
+        /// The accounts (unnamed).
+        accounts: Vec<StoredAccount>,
+    },
+    /// `remove`: the account QUERY picks.
+    Remove {
+        /// QUERY (the exact name, after a confirmation).
+        query: String,
+    },
+    /// `rename OLD NEW`.
+    Rename {
+        /// QUERY for the account.
+        old: String,
+        /// Its new name.
+        new: String,
+    },
+    /// `import`: accounts read from an export file.
+    Import {
+        /// The accounts, named as the file names them (or unnamed).
+        accounts: Vec<StoredAccount>,
+        /// Entries the file has that authcli cannot represent: `"label: why"`.
+        #[serde(default)]
+        unsupported: Vec<String>,
+        /// `--dry-run`: report, change nothing.
+        #[serde(default)]
+        dry_run: bool,
+    },
+    /// `code` on an HOTP account: the code for the stored counter; the counter is then saved
+    /// as counter + 1.
+    Hotp {
+        /// The account's exact name.
+        name: String,
+    },
+}
+
+/// What a [`Change`] did: the lines to show on stderr, and the HOTP code when one was spent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Lines for stderr, in order.
+    pub messages: Vec<String>,
+    /// The HOTP code, for [`Change::Hotp`].
+    #[serde(default)]
+    pub code: Option<HotpCode>,
+    /// Whether the vault changed and must be written (never sent: the agent has written it).
+    #[serde(skip)]
+    pub changed: bool,
+}
+
+/// An HOTP code that was spent: what `code --json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HotpCode {
+    /// Account name.
+    pub name: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Account at the issuer.
+    pub account: String,
+    /// The code.
+    pub code: String,
+}
+
+/// A reply, one JSON line: `{"v":2,"reply":"code",…}` or
+/// `{"v":2,"reply":"error","kind":…,"error":…}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
     /// Protocol version.
@@ -131,13 +238,32 @@ impl Reply {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reply", rename_all = "lowercase")]
 pub enum Body {
-    /// For `code`.
+    /// For `code` on a TOTP/Steam account.
     Code(CodeReply),
+    /// For `code` on an HOTP account: its exact name, no code (see [`Change::Hotp`]).
+    Hotp {
+        /// The account's name.
+        name: String,
+    },
     /// For `list`.
     List {
         /// The accounts.
         accounts: Vec<Summary>,
     },
+    /// For `find`.
+    Found {
+        /// The account's exact name.
+        name: String,
+        /// `"name" (Issuer: account)`, as messages show it.
+        label: String,
+    },
+    /// For `export`: the accounts, secrets included.
+    Accounts {
+        /// The accounts, in vault order of the queries.
+        accounts: Vec<StoredAccount>,
+    },
+    /// For `write`: done, and the vault file written.
+    Done(Outcome),
     /// For `status`.
     Status {
         /// The vault (canonical path).
@@ -146,6 +272,9 @@ pub enum Body {
         until: u64,
         /// The agent's process id.
         pid: u32,
+        /// Whether its memory is locked (kept out of swap), in a few words.
+        #[serde(default)]
+        memory: String,
     },
     /// For `lock`.
     Locked,
@@ -164,7 +293,10 @@ pub enum Body {
 pub enum ErrorKind {
     /// No account, or several, match the query (exit 3, as without the agent).
     Query,
-    /// Not for the agent (HOTP): use the vault file.
+    /// A change refused for the same reason the vault file would refuse it (a taken name, a
+    /// failed write): the message is the one the file path gives (exit 1).
+    Refused,
+    /// Not for the agent: use the vault file.
     Unsupported,
     /// The vault file changed; the agent is exiting.
     Stale,
@@ -248,6 +380,8 @@ mod unix {
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
     use std::time::{Duration, Instant};
+
+    use zeroize::Zeroizing;
 
     use super::{AgentError, MAX_LINE, Reply, Request, peer_allowed, socket_name};
 
@@ -345,7 +479,8 @@ mod unix {
     }
 
     /// Sends one request; `Ok(None)` when no agent answers on `socket` (no file, or a stale
-    /// one that refuses connections).
+    /// one that refuses connections, or it hung up: it is exiting). Both lines are zeroized
+    /// after use: a `write` carries secrets one way and an `export` the other.
     pub fn request(socket: &Path, req: &Request) -> Result<Option<Reply>, AgentError> {
         let io_err = |err| AgentError::Io {
             path: socket.to_owned(),
@@ -365,15 +500,13 @@ mod unix {
         };
         check_peer(&stream, socket)?;
         stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
+            .set_read_timeout(Some(req.op.timeout()))
             .map_err(io_err)?;
         stream
             .set_write_timeout(Some(Duration::from_secs(5)))
             .map_err(io_err)?;
-        let mut line = serde_json::to_string(req).expect("requests serialize");
-        line.push('\n');
-        stream.write_all(line.as_bytes()).map_err(io_err)?;
-        let mut answer = String::new();
+        stream.write_all(&json_line(req)?).map_err(io_err)?;
+        let mut answer = Zeroizing::new(String::new());
         BufReader::new(stream.take(MAX_LINE))
             .read_line(&mut answer)
             .map_err(io_err)?;
@@ -384,6 +517,15 @@ mod unix {
         serde_json::from_str(&answer)
             .map(Some)
             .map_err(|e| AgentError::Protocol(e.to_string()))
+    }
+
+    /// `value` as one JSON line in a zeroizing buffer.
+    fn json_line(value: &impl serde::Serialize) -> Result<Zeroizing<Vec<u8>>, AgentError> {
+        let mut line = Zeroizing::new(Vec::with_capacity(4096));
+        serde_json::to_writer(&mut *line, value)
+            .map_err(|e| AgentError::Protocol(e.to_string()))?;
+        line.push(b'\n');
+        Ok(line)
     }
 
     /// A bound agent socket; removed on drop while it is still ours.
@@ -480,25 +622,27 @@ mod unix {
             self.0.set_nonblocking(false)?;
             self.0.set_read_timeout(Some(Duration::from_secs(2)))?;
             self.0.set_write_timeout(Some(Duration::from_secs(2)))?;
-            let mut line = String::new();
+            let mut line = Zeroizing::new(String::new());
             BufReader::new((&self.0).take(MAX_LINE)).read_line(&mut line)?;
             let req: Request = match serde_json::from_str(&line) {
                 Ok(r) => r,
                 Err(e) => {
-                    return Ok(Err(Reply::error(
-                        super::ErrorKind::BadRequest,
-                        format!("malformed request: {e}"),
-                    )));
+                    // A client of another version is told so, rather than that its request
+                    // is malformed.
+                    let v = serde_json::from_str::<serde_json::Value>(&line)
+                        .ok()
+                        .and_then(|v| v.get("v").and_then(serde_json::Value::as_u64));
+                    let msg = match v {
+                        Some(v) if v != u64::from(super::VERSION) => version_error(v),
+                        _ => format!("malformed request: {e}"),
+                    };
+                    return Ok(Err(Reply::error(super::ErrorKind::BadRequest, msg)));
                 }
             };
             if req.v != super::VERSION {
                 return Ok(Err(Reply::error(
                     super::ErrorKind::BadRequest,
-                    format!(
-                        "protocol version {} is not supported (this agent speaks {})",
-                        req.v,
-                        super::VERSION
-                    ),
+                    version_error(u64::from(req.v)),
                 )));
             }
             Ok(Ok(req))
@@ -506,10 +650,16 @@ mod unix {
 
         /// Writes the reply line.
         pub fn reply(mut self, reply: &Reply) -> io::Result<()> {
-            let mut line = serde_json::to_string(reply).map_err(io::Error::other)?;
-            line.push('\n');
-            self.0.write_all(line.as_bytes())
+            let line = json_line(reply).map_err(io::Error::other)?;
+            self.0.write_all(&line)
         }
+    }
+
+    fn version_error(v: u64) -> String {
+        format!(
+            "protocol version {v} is not supported (this agent speaks {})",
+            super::VERSION
+        )
     }
 
     /// The vault file's identity and size: the agent exits when it changes.
@@ -546,6 +696,111 @@ pub fn harden_process() {
     }
 }
 
+/// Room a finite `RLIMIT_MEMLOCK` must leave above what is locked before `MCL_FUTURE` is kept:
+/// every later allocation is locked too, a refused one aborts the process, and a write
+/// re-encrypts with scrypt (256 MiB at work factor 18).
+#[cfg(unix)]
+const FUTURE_HEADROOM: u64 = 512 << 20;
+
+/// Keeps the agent's memory out of swap where the OS allows, best effort:
+/// `mlockall(MCL_CURRENT | MCL_FUTURE)`. Under a finite `RLIMIT_MEMLOCK` that leaves less than
+/// [`FUTURE_HEADROOM`] free (the usual 8 MiB for users without `CAP_IPC_LOCK`), future pages are
+/// not locked: a refused allocation would kill the agent in the middle of a write. Returns how
+/// it went in a few words, for `status`, and whether only the present pages are locked (then
+/// [`relock_present`] after the heap grew keeps new accounts locked).
+#[cfg(unix)]
+pub fn lock_memory() -> (String, bool) {
+    use nix::sys::mman::{MlockAllFlags, mlockall, munlockall};
+    let limit = memlock_limit();
+    let limit_text = limit.map_or_else(|| "unlimited".to_owned(), |l| format!("{} KiB", l >> 10));
+    if let Err(e) = mlockall(MlockAllFlags::MCL_CURRENT | MlockAllFlags::MCL_FUTURE) {
+        return (
+            format!("memory not locked (mlockall: {e}; RLIMIT_MEMLOCK {limit_text})"),
+            false,
+        );
+    }
+    let enforced_room = match (limit, locked_bytes()) {
+        (None, _) => None,
+        // More locked than the limit: it is not enforced for us (CAP_IPC_LOCK).
+        (Some(l), Some(locked)) if locked > l => None,
+        (Some(l), locked) => Some(l.saturating_sub(locked.unwrap_or(l))),
+    };
+    match enforced_room {
+        Some(room) if room < FUTURE_HEADROOM => {
+            let _ = munlockall();
+            match mlockall(MlockAllFlags::MCL_CURRENT) {
+                Ok(()) => (
+                    format!(
+                        "memory locked (present pages only: RLIMIT_MEMLOCK {limit_text} leaves no room for more)"
+                    ),
+                    true,
+                ),
+                Err(e) => (
+                    format!("memory not locked (mlockall: {e}; RLIMIT_MEMLOCK {limit_text})"),
+                    false,
+                ),
+            }
+        }
+        _ => ("memory locked".to_owned(), false),
+    }
+}
+
+/// Locks the pages present now again (after [`lock_memory`] could lock only those).
+#[cfg(unix)]
+pub fn relock_present() {
+    let _ = nix::sys::mman::mlockall(nix::sys::mman::MlockAllFlags::MCL_CURRENT);
+}
+
+/// The soft `RLIMIT_MEMLOCK` in bytes; `None` when unlimited.
+#[cfg(unix)]
+fn memlock_limit() -> Option<u64> {
+    use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit};
+    match getrlimit(Resource::RLIMIT_MEMLOCK) {
+        Ok((soft, _)) if soft != RLIM_INFINITY => Some(soft),
+        _ => None,
+    }
+}
+
+/// Bytes this process has locked (`VmLck`), where the OS tells.
+#[cfg(unix)]
+fn locked_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmLck:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib << 10)
+}
+
+/// Turns SIGHUP, SIGTERM and SIGINT (a hang-up, logout, shutdown) into a flag that the agent's
+/// loop checks, so that it ends as after `lock` — socket removed, secrets zeroized — instead of
+/// dying on the spot. Call before any other thread starts: they inherit the blocked mask.
+#[cfg(unix)]
+pub fn exit_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use nix::sys::signal::{SigSet, Signal};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let flag = Arc::new(AtomicBool::new(false));
+    let mut set = SigSet::empty();
+    for s in [Signal::SIGHUP, Signal::SIGTERM, Signal::SIGINT] {
+        set.add(s);
+    }
+    if set.thread_block().is_ok() {
+        let raised = Arc::clone(&flag);
+        let waiter = std::thread::Builder::new()
+            .name("signals".into())
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                if set.wait().is_ok() {
+                    raised.store(true, Ordering::SeqCst);
+                }
+            });
+        if waiter.is_err() {
+            // No thread: let the signals act as they would have (end the process).
+            let _ = set.thread_unblock();
+        }
+    }
+    flag
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,18 +832,84 @@ mod tests {
             at: 59,
         });
         let s = serde_json::to_string(&r).unwrap();
-        assert_eq!(s, r#"{"v":1,"op":"code","query":"gh","at":59}"#);
+        assert_eq!(s, r#"{"v":2,"op":"code","query":"gh","at":59}"#);
         assert_eq!(serde_json::from_str::<Request>(&s).unwrap(), r);
-        let lock: Request = serde_json::from_str(r#"{"v":1,"op":"lock"}"#).unwrap();
+        let lock: Request = serde_json::from_str(r#"{"v":2,"op":"lock"}"#).unwrap();
         assert_eq!(lock.op, Op::Lock);
-        assert!(serde_json::from_str::<Request>(r#"{"v":1,"op":"export"}"#).is_err());
+        assert!(serde_json::from_str::<Request>(r#"{"v":2,"op":"passphrase"}"#).is_err());
         let e = Reply::error(ErrorKind::Query, "no account");
         let s = serde_json::to_string(&e).unwrap();
         assert_eq!(
             s,
-            r#"{"v":1,"reply":"error","kind":"query","error":"no account"}"#
+            r#"{"v":2,"reply":"error","kind":"query","error":"no account"}"#
         );
         assert_eq!(serde_json::from_str::<Reply>(&s).unwrap(), e);
+    }
+
+    #[test]
+    fn write_requests_round_trip_with_their_accounts() {
+        use crate::account::Account;
+        use crate::otp::{Algorithm, Kind, Otp, Secret};
+        let otp = Otp::new(
+            Kind::Hotp,
+            Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(),
+            Algorithm::Sha256,
+            8,
+            30,
+            7,
+        )
+        .unwrap();
+        let mut acc = Account::new("Example", "me@example.com", otp);
+        acc.added = Some(1_764_000_000);
+        let r = Request::new(Op::Write {
+            change: Change::Add {
+                name: None,
+                accounts: vec![StoredAccount::from(&acc)],
+            },
+        });
+        let s = serde_json::to_string(&r).unwrap();
+        assert!(
+            s.starts_with(
+                r#"{"v":2,"op":"write","change":{"kind":"add","name":null,"accounts":[{"name":"","#
+            ),
+            "{s}"
+        );
+        let back: Request = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, r);
+        let Op::Write {
+            change: Change::Add { accounts, .. },
+        } = back.op
+        else {
+            panic!("{back:?}")
+        };
+        let got = Account::try_from(accounts.into_iter().next().unwrap()).unwrap();
+        assert_eq!(got, acc);
+        // Debug output never shows the secret.
+        assert!(!format!("{r:?}").contains("JBSWY3DP"), "{r:?}");
+        for line in [
+            r#"{"v":2,"op":"write","change":{"kind":"remove","query":"gh"}}"#,
+            r#"{"v":2,"op":"write","change":{"kind":"rename","old":"a","new":"b"}}"#,
+            r#"{"v":2,"op":"write","change":{"kind":"hotp","name":"counter"}}"#,
+            r#"{"v":2,"op":"write","change":{"kind":"import","accounts":[],"dry_run":true}}"#,
+            r#"{"v":2,"op":"export","queries":["gh"]}"#,
+            r#"{"v":2,"op":"find","query":"gh"}"#,
+        ] {
+            let r: Request = serde_json::from_str(line).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Request>(&serde_json::to_string(&r).unwrap()).unwrap(),
+                r
+            );
+        }
+        let done = Reply::new(Body::Done(Outcome {
+            messages: vec!["removed \"gh\"".into()],
+            code: None,
+            changed: true,
+        }));
+        let s = serde_json::to_string(&done).unwrap();
+        assert_eq!(
+            s,
+            r#"{"v":2,"reply":"done","messages":["removed \"gh\""],"code":null}"#
+        );
     }
 
     #[test]

@@ -122,11 +122,14 @@ Examples:
   authcli rekey --remove-recipient age1lostlaptop...")]
     Rekey(RekeyArgs),
 
-    /// Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends
+    /// Unlock a passphrase vault once: a background agent serves the other commands until it ends
     #[command(
         after_help = "The agent holds the decrypted accounts in memory and answers only your own user on a
-private Unix socket. It ends with `authcli lock`, when its time is up, or when the vault file
-changes. HOTP codes and every command that writes still unlock the vault file as usual.
+private Unix socket. Codes, listings, export and watch ask it, and add, remove, rename, import
+and HOTP codes have it write the vault file, without the passphrase. It ends with `authcli
+lock`, when its time is up, on logout, or when the vault file changes otherwise (`passwd`,
+`rekey`, another program). `unlock_by_default = true` in the config file starts it after any
+command that had to ask for the passphrase.
 
 Examples:
   authcli unlock                                # 15 minutes
@@ -433,14 +436,10 @@ pub struct RekeyArgs {
 /// `unlock`.
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
-    /// How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days)
-    #[arg(
-        long = "for",
-        env = "AUTHCLI_UNLOCK_FOR",
-        default_value = "15m",
-        value_name = "DURATION"
-    )]
-    pub duration: String,
+    /// How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days) [default: `unlock_for`
+    /// in the config file, else 15m]
+    #[arg(long = "for", env = "AUTHCLI_UNLOCK_FOR", value_name = "DURATION")]
+    pub duration: Option<String>,
 }
 
 /// `__agent`.

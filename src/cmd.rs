@@ -3,6 +3,7 @@
 
 pub mod add;
 pub mod agent;
+pub mod change;
 pub mod clipboard;
 pub mod code;
 pub mod completions;
@@ -25,6 +26,7 @@ use anyhow::{Context, Result};
 use zeroize::Zeroizing;
 
 use crate::cli::Cli;
+use crate::config::Config;
 use crate::term;
 use crate::vault::{self, Key, Lock, Protection, Vault, VaultError};
 
@@ -49,6 +51,11 @@ pub struct Ctx {
     pub passphrase_file: Option<PathBuf>,
     /// The passphrase once known, so one process asks at most once.
     passphrase_cache: std::cell::OnceCell<SecretString>,
+    /// The configuration file, read when a passphrase vault is opened.
+    config: std::cell::OnceCell<Config>,
+    /// Set when a passphrase vault was unlocked with its passphrase and `unlock_by_default`
+    /// is on: the command then leaves an agent behind ([`agent::start_if_configured`]).
+    start_agent: std::cell::Cell<bool>,
 }
 
 impl Ctx {
@@ -64,7 +71,24 @@ impl Ctx {
             identity: cli.identity.clone(),
             passphrase_file: cli.passphrase_file.clone(),
             passphrase_cache: std::cell::OnceCell::new(),
+            config: std::cell::OnceCell::new(),
+            start_agent: std::cell::Cell::new(false),
         })
+    }
+
+    /// The configuration file's settings (read once).
+    pub fn config(&self) -> Result<&Config> {
+        if let Some(c) = self.config.get() {
+            return Ok(c);
+        }
+        let c = crate::config::load()?;
+        Ok(self.config.get_or_init(|| c))
+    }
+
+    /// Whether this command unlocked a passphrase vault with its passphrase while
+    /// `unlock_by_default` is on.
+    pub fn wants_agent(&self) -> bool {
+        self.start_agent.get()
     }
 
     /// Remembers the passphrase (e.g. the one `init` just set) for the rest of this process.
@@ -124,7 +148,10 @@ impl Ctx {
 
     fn open_bytes(&self, bytes: Vec<u8>, lock: Option<Lock>) -> Result<Session> {
         let path = &self.vault_path;
-        let (key, passphrase) = if vault::is_passphrase_vault(path, &bytes)? {
+        let is_passphrase = vault::is_passphrase_vault(path, &bytes)?;
+        let (key, passphrase) = if is_passphrase {
+            // Before the prompt: a broken config file is one clear error, not a surprise later.
+            self.config()?;
             let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
             (Key::Passphrase(p.clone()), Some(p))
         } else {
@@ -143,6 +170,10 @@ impl Ctx {
         };
         let plain = vault::decrypt(path, &bytes, &key)?;
         let vault = vault::parse(path, &plain)?;
+        if is_passphrase {
+            self.start_agent
+                .set(self.config.get().is_some_and(|c| c.unlock_by_default));
+        }
         Ok(Session {
             vault,
             path: path.clone(),

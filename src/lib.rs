@@ -13,6 +13,7 @@
 //! - [`clipboard`]: copy with auto-clear through a detached helper (arboard).
 //! - [`watch`]: the live full-screen view (ratatui + crossterm): state, keys, drawing.
 //! - [`agent`]: the unlock agent's socket, JSON-line protocol and peer check (Unix).
+//! - [`config`]: the optional configuration file (`unlock_by_default`, `unlock_for`).
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
 //!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.
 
@@ -21,6 +22,7 @@ pub mod agent;
 pub mod cli;
 pub mod clipboard;
 pub mod cmd;
+pub mod config;
 pub mod detached;
 pub mod export;
 pub mod import;
@@ -46,7 +48,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         _ => {}
     }
     let ctx = cmd::Ctx::from_cli(cli)?;
-    match &cli.command {
+    let result = match &cli.command {
         Command::Init(a) => cmd::init::run(&ctx, a),
         Command::Add(a) => cmd::add::run(&ctx, a),
         Command::List(a) => cmd::list::run(&ctx, a),
@@ -65,7 +67,25 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Completions(_) | Command::GenerateAssets(_) | Command::ClipboardServe(_) => {
             unreachable!("handled above")
         }
+    };
+    // `unlock_by_default`: a command that had to unlock a passphrase vault leaves an agent
+    // behind. Not after passwd/rekey (they change the key) nor the agent commands themselves.
+    if result.is_ok()
+        && matches!(
+            cli.command,
+            Command::Add(_)
+                | Command::List(_)
+                | Command::Code(_)
+                | Command::Remove(_)
+                | Command::Rename(_)
+                | Command::Import(_)
+                | Command::Export(_)
+                | Command::Watch(_)
+        )
+    {
+        cmd::agent::start_if_configured(&ctx);
     }
+    result
 }
 
 /// The process exit code for an error (SPEC §3): 3 no/several accounts match, 4 the vault cannot

@@ -212,12 +212,15 @@ struct FileRepr {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     recipients: Vec<String>,
     #[serde(default)]
-    accounts: Vec<AccountRepr>,
+    accounts: Vec<StoredAccount>,
 }
 
-#[derive(Serialize, Deserialize)]
+/// One account as the vault stores it (one `[[accounts]]` table): also how accounts travel to
+/// and from the unlock agent, so both ends validate them with the vault's own rules. It holds
+/// the secret (zeroized on drop); its `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AccountRepr {
+pub struct StoredAccount {
     name: String,
     #[serde(default)]
     issuer: String,
@@ -236,6 +239,32 @@ struct AccountRepr {
     counter: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     added: Option<toml::value::Datetime>,
+}
+
+impl std::fmt::Debug for StoredAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredAccount")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<&Account> for StoredAccount {
+    fn from(a: &Account) -> Self {
+        account_to_repr(a)
+    }
+}
+
+impl TryFrom<StoredAccount> for Account {
+    type Error = String;
+
+    /// Validates as when the vault is read (an empty name is allowed here: accounts on their
+    /// way into a vault get their names there).
+    fn try_from(a: StoredAccount) -> Result<Self, String> {
+        account_from_repr(a)
+    }
 }
 
 fn default_algorithm() -> String {
@@ -293,6 +322,12 @@ pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
             return Err(invalid(format!("two accounts are named {:?}", a.name)));
         }
         let name = a.name.clone();
+        if name.trim().is_empty() {
+            return Err(invalid(format!(
+                "account {} ({name:?}): name is empty",
+                i + 1
+            )));
+        }
         let acc = account_from_repr(a)
             .map_err(|e| invalid(format!("account {} ({name:?}): {e}", i + 1)))?;
         vault.accounts.push(acc);
@@ -304,10 +339,7 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn account_from_repr(a: AccountRepr) -> Result<Account, String> {
-    if a.name.trim().is_empty() {
-        return Err("name is empty".into());
-    }
+fn account_from_repr(a: StoredAccount) -> Result<Account, String> {
     let kind = Kind::from_str(&a.kind)?;
     let secret = Secret::parse_base32(&a.secret).map_err(|e| e.to_string())?;
     let algorithm = Algorithm::from_str(&a.algorithm).map_err(|e| e.to_string())?;
@@ -346,9 +378,9 @@ fn account_from_repr(a: AccountRepr) -> Result<Account, String> {
     })
 }
 
-fn account_to_repr(a: &Account) -> AccountRepr {
+fn account_to_repr(a: &Account) -> StoredAccount {
     let kind = a.otp.kind();
-    AccountRepr {
+    StoredAccount {
         name: a.name.clone(),
         issuer: a.issuer.clone(),
         account: a.account.clone(),

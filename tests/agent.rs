@@ -1,5 +1,7 @@
 //! The unlock agent through the real binary: `unlock`, codes and listings without a passphrase,
-//! `lock`, `--for` running out, a rewritten vault, a stale socket, key-based vaults.
+//! writes (add, remove, rename, import, HOTP) and export through the agent, `lock`, `--for`
+//! running out, a vault changed by someone else, logout and signals, a stale socket, key-based
+//! vaults, `unlock_by_default`, and another user's connection.
 //! Passphrase vaults cost ~1 s of scrypt per unlock or write: these tests are few on purpose.
 #![cfg(unix)]
 
@@ -9,7 +11,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{Env, have, oathtool_totp, path_str};
+use common::{Env, have, oathtool_hotp, oathtool_totp, path_str, qr_png};
 
 const PASS: &str = "agent test passphrase";
 const SECRET: &str = "JBSWY3DPEHPK3PXP";
@@ -68,6 +70,23 @@ impl Fixture {
         self.run(false, args, "").0
     }
 
+    /// Runs with no passphrase source and asserts success; returns stderr.
+    fn ok_err(&self, args: &[&str], stdin: &str) -> String {
+        let (code, _, err) = self.run(false, args, stdin);
+        assert_eq!(code, 0, "authcli {args:?}: {err}");
+        err
+    }
+
+    /// The running agent's pid, from `status`.
+    fn agent_pid(&self) -> u32 {
+        let status = self.ok(&["status"]);
+        let pid = status
+            .strip_prefix("unlocked: agent (pid ")
+            .and_then(|r| r.split(')').next())
+            .unwrap_or_else(|| panic!("no agent: {status}"));
+        pid.parse().unwrap()
+    }
+
     fn sockets(&self) -> Vec<PathBuf> {
         match std::fs::read_dir(self.run_dir.join("authcli")) {
             Ok(d) => d.map(|e| e.unwrap().path()).collect(),
@@ -82,6 +101,23 @@ impl Fixture {
             assert!(start.elapsed() < limit, "the agent still runs");
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+/// Whether process `pid` still runs (a zombie does not count). Linux only: elsewhere `false`.
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+        !state.starts_with('Z') && !state.starts_with('X')
+    })
+}
+
+/// Waits until process `pid` has ended; panics after `limit`.
+fn wait_gone(pid: u32, limit: Duration) {
+    let start = Instant::now();
+    while alive(pid) {
+        assert!(start.elapsed() < limit, "agent {pid} still runs");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -138,8 +174,13 @@ fn unlock_gives_codes_without_passphrase_until_lock_or_vault_change() {
     assert!(f.ok(&["status"]).starts_with("unlocked: agent"));
     // A query that matches nothing is exit 3, as without the agent.
     assert_eq!(f.exit(&["code", "nothing-like-it"]), 3);
-    // HOTP is not the agent's: it falls back to the vault file, which needs a passphrase.
-    assert_eq!(f.exit(&["code", "counter"]), 4);
+    // HOTP through the agent: the code for counter 3 (oathtool's), and the counter is saved.
+    assert_eq!(
+        f.ok(&["code", "counter"]),
+        format!("{}\n", oathtool_hotp(SECRET, 6, 3))
+    );
+    // --at on an HOTP account: the vault-file refusal, with no code spent.
+    assert_eq!(f.exit(&["code", "counter", "--at", &at]), 1);
 
     // lock ends it: the socket goes, and codes need the passphrase again.
     let (code, _, err) = f.run(false, &["lock"], "");
@@ -155,11 +196,11 @@ fn unlock_gives_codes_without_passphrase_until_lock_or_vault_change() {
     f.ok_with_pass(&["unlock", "--for", "5m"], "");
     assert_eq!(f.ok(&["code", "example", "--at", &at]), format!("{want}\n"));
 
-    // A write through the vault file ends the agent: the file is the one source of truth.
-    f.ok_with_pass(&["add", "other", "--secret"], &format!("{SECRET}\n"));
-    f.wait_locked(Duration::from_secs(5));
-    assert_eq!(f.exit(&["code", "example", "--at", &at]), 4);
-    assert!(f.sockets().is_empty());
+    // The counter spent through the first agent was saved in the file: this agent has 4.
+    assert_eq!(
+        f.ok(&["code", "counter"]),
+        format!("{}\n", oathtool_hotp(SECRET, 6, 4))
+    );
 }
 
 #[test]
@@ -189,4 +230,398 @@ fn unlock_times_out_refuses_wrong_passphrases_and_skips_key_vaults() {
     f.wait_locked(Duration::from_secs(10));
     assert!(f.sockets().is_empty(), "the agent removes its socket");
     assert_eq!(f.exit(&["unlock", "--for", "soon"]), 1);
+}
+
+const S_HOTP: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+const S_SECOND: &str = "MFRGGZDFMZTWQ2LK";
+const S_THIRD: &str = "ONSWG4TFOQYTEMZU";
+const S_TYPED: &str = "KRSXG5CTMVRXEZLU";
+const S_FOURTH: &str = "NBSWY3DPO5XXE3DE";
+const S_FIFTH: &str = "MZXW6YTBOI======";
+
+fn totp_uri(issuer: &str, secret: &str) -> String {
+    format!("otpauth://totp/{issuer}:me?secret={secret}&issuer={issuer}")
+}
+
+/// `add` from each source (URI, URI lines on stdin, QR image, typed secret) with no
+/// passphrase source: only the agent can make these changes.
+fn add_every_source(f: &Fixture) {
+    // Every add source, with no passphrase source anywhere: the agent makes the change.
+    let err = f.ok_err(&["add", "--uri", &totp_uri("Example", SECRET)], "");
+    assert!(
+        err.starts_with("added \"example\" (Example: me); current code "),
+        "{err}"
+    );
+    let printed = err.split("current code ").nth(1).unwrap()[..6].to_owned();
+    let now = common::unix_now();
+    assert!(
+        common::oathtool_window(SECRET, 6, 30, now).contains(&printed),
+        "{err}"
+    );
+    let err = f.ok_err(
+        &["add", "--uri", "-"],
+        &format!(
+            "otpauth://hotp/Counter:me?secret={S_HOTP}&issuer=Counter&counter=3\n{}\n",
+            totp_uri("Second", S_SECOND)
+        ),
+    );
+    assert!(
+        err.contains("added \"counter\" (Counter: me); HOTP counter 3"),
+        "{err}"
+    );
+    assert!(err.contains("added \"second\""), "{err}");
+    let png = f.env.dir.path().join("setup.png");
+    std::fs::write(&png, qr_png(&[&totp_uri("Third", S_THIRD)])).unwrap();
+    let err = f.ok_err(&["add", "--qr", path_str(&png)], "");
+    assert!(err.contains("added \"third\""), "{err}");
+    f.ok_err(
+        &["add", "typed", "--secret", "--issuer", "Typed"],
+        &format!("{S_TYPED}\n"),
+    );
+    // An account already there is skipped, as from the file.
+    let err = f.ok_err(&["add", "--uri", &totp_uri("Example", SECRET)], "");
+    assert_eq!(
+        err,
+        "skipped Example: me: already in the vault as \"example\"\nnothing new to add\n"
+    );
+}
+
+/// Changes refused (a taken name, a bad name, no such account, `--next` on HOTP): exit code
+/// and stderr of each, with the passphrase (`pass`, the vault file) or without (the agent).
+fn refusals(f: &Fixture, pass: bool) -> Vec<(i32, String)> {
+    let other = totp_uri("Other", S_FIFTH);
+    let cases: [&[&str]; 5] = [
+        &["add", "example", "--uri", &other],
+        &["rename", "second", "counter"],
+        &["rename", "second", " padded"],
+        &["remove", "nothing-like-it", "--yes"],
+        &["code", "counter", "--next"],
+    ];
+    cases
+        .iter()
+        .map(|args| {
+            let (code, out, err) = f.run(pass, args, "");
+            assert!(out.is_empty(), "{args:?}: {out}");
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+            (code, err)
+        })
+        .collect()
+}
+
+#[test]
+fn writes_and_export_go_through_the_agent_and_the_file_holds_them() {
+    if !have("oathtool") {
+        return;
+    }
+    let f = Fixture::new();
+    f.ok_with_pass(&["unlock", "--for", "10m"], "");
+    let pid = f.agent_pid();
+    let bak = {
+        let mut p = f.env.vault.clone().into_os_string();
+        p.push(".bak");
+        PathBuf::from(p)
+    };
+    assert!(!bak.exists());
+
+    add_every_source(&f);
+
+    // rename, remove, import (one new, one already there), a dry run.
+    let err = f.ok_err(&["rename", "typed", "renamed"], "");
+    assert_eq!(err, "renamed \"typed\" to \"renamed\"\n");
+    let err = f.ok_err(&["remove", "renamed", "--yes"], "");
+    assert_eq!(err, "removed \"renamed\" (Typed)\n");
+    let uris = f.env.dir.path().join("uris.txt");
+    std::fs::write(
+        &uris,
+        format!(
+            "{}\n{}\n",
+            totp_uri("Second", S_SECOND),
+            totp_uri("Fourth", S_FOURTH)
+        ),
+    )
+    .unwrap();
+    let err = f.ok_err(&["import", path_str(&uris)], "");
+    assert!(
+        err.ends_with("imported 1, skipped 1 (1 already in the vault)\n"),
+        "{err}"
+    );
+    std::fs::write(&uris, format!("{}\n", totp_uri("Fifth", S_FIFTH))).unwrap();
+    let err = f.ok_err(&["import", path_str(&uris), "--dry-run"], "");
+    assert!(
+        err.ends_with("would import 1, skipped 0; nothing was changed\n"),
+        "{err}"
+    );
+
+    // HOTP through the agent: oathtool's codes for counters 3, 4, 5; the counter is saved.
+    assert_eq!(
+        f.ok(&["code", "counter"]),
+        format!("{}\n", oathtool_hotp(S_HOTP, 6, 3))
+    );
+    assert_eq!(
+        f.ok(&["code", "counter"]),
+        format!("{}\n", oathtool_hotp(S_HOTP, 6, 4))
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&f.ok(&["code", "counter", "--json"])).unwrap();
+    assert_eq!(json["code"], oathtool_hotp(S_HOTP, 6, 5).as_str());
+    assert_eq!(json["name"], "counter");
+    assert!(json["remaining"].is_null() && json["period"].is_null());
+
+    // Refusals through the agent, to compare with the vault file's below.
+    let run_all = |pass: bool| refusals(&f, pass);
+    let via_agent = run_all(false);
+    assert_eq!(
+        via_agent.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [1, 1, 1, 3, 1]
+    );
+
+    // The agent served its own writes and is still the same process; the file has a .bak.
+    assert_eq!(f.agent_pid(), pid);
+    assert!(bak.exists());
+    let exported = f.ok(&["export", "--format", "json", "--yes"]);
+    assert!(exported.contains(S_THIRD), "export gives the secrets");
+
+    // The vault file, opened with the passphrase, holds every change.
+    f.ok(&["lock"]);
+    let direct = f.ok_with_pass(&["export", "--format", "json", "--yes"], "");
+    assert_eq!(exported, direct);
+    let doc: serde_json::Value = serde_json::from_str(&direct).unwrap();
+    let names: Vec<&str> = doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["example", "counter", "second", "third", "fourth"]);
+    assert_eq!(doc["accounts"][1]["counter"], 6);
+    assert_eq!(
+        f.ok_with_pass(&["code", "counter"], ""),
+        format!("{}\n", oathtool_hotp(S_HOTP, 6, 6))
+    );
+    // The same refusals through the vault file: the same exit codes and the same lines.
+    assert_eq!(run_all(true), via_agent);
+}
+
+#[test]
+fn agent_ends_when_the_file_changes_otherwise_on_logout_and_on_sighup() {
+    let f = Fixture::new();
+    f.ok_with_pass(&["add", "--uri", &totp_uri("Example", SECRET)], "");
+
+    // Another machine's change arrives (a sync): written with the passphrase to a copy, then
+    // renamed over the vault. The agent ends; the next one serves the new account.
+    f.ok_with_pass(&["unlock"], "");
+    let pid = f.agent_pid();
+    let copy = f.env.dir.path().join("elsewhere.age");
+    std::fs::copy(&f.env.vault, &copy).unwrap();
+    let mut c = f.env.cmd();
+    c.env("AUTHCLI_VAULT", &copy)
+        .env("AUTHCLI_PASSPHRASE", PASS)
+        .env("XDG_RUNTIME_DIR", &f.run_dir)
+        .args(["add", "--uri", &totp_uri("Synced", S_SECOND)]);
+    let (code, _, err) = f.env.run_with(c, "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        f.agent_pid(),
+        pid,
+        "a write to another vault file is not ours"
+    );
+    std::fs::rename(&copy, &f.env.vault).unwrap();
+    wait_gone(pid, Duration::from_secs(10));
+    assert!(f.sockets().is_empty(), "it removed its socket");
+    f.ok_with_pass(&["unlock"], "");
+    let at = AT.to_string();
+    assert_eq!(f.exit(&["code", "synced", "--at", &at]), 0);
+
+    // Logout: the runtime folder goes, and so does the agent.
+    let pid = f.agent_pid();
+    std::fs::remove_dir_all(f.run_dir.join("authcli")).unwrap();
+    wait_gone(pid, Duration::from_secs(10));
+
+    // SIGHUP: it ends cleanly, removing its socket (killed outright, it would leave it).
+    f.ok_with_pass(&["unlock"], "");
+    let pid = f.agent_pid();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(i32::try_from(pid).unwrap()),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .unwrap();
+    wait_gone(pid, Duration::from_secs(10));
+    assert!(f.sockets().is_empty(), "{:?}", f.sockets());
+
+    // passwd stays file-based: it asks for the passphrase, and the agent ends.
+    f.ok_with_pass(&["unlock"], "");
+    let pid = f.agent_pid();
+    let mut c = f.env.cmd();
+    c.env("AUTHCLI_PASSPHRASE", PASS)
+        .env("AUTHCLI_NEW_PASSPHRASE", "another passphrase")
+        .env("XDG_RUNTIME_DIR", &f.run_dir)
+        .arg("passwd");
+    let (code, _, err) = f.env.run_with(c, "");
+    assert_eq!(code, 0, "{err}");
+    wait_gone(pid, Duration::from_secs(10));
+    assert_eq!(f.exit(&["code", "example", "--at", &at]), 4);
+}
+
+#[test]
+fn unlock_by_default_in_the_config_file_starts_an_agent() {
+    if !have("oathtool") {
+        return;
+    }
+    let f = Fixture::new();
+    let at = AT.to_string();
+    let want = format!("{}\n", oathtool_totp(SECRET, "SHA1", 6, 30, AT));
+    // Default: no agent unless asked.
+    f.ok_with_pass(&["add", "--uri", &totp_uri("Example", SECRET)], "");
+    assert_eq!(f.ok_with_pass(&["code", "example", "--at", &at], ""), want);
+    assert!(f.ok(&["status"]).starts_with("locked"));
+
+    let config = f
+        .env
+        .dir
+        .path()
+        .join(".config")
+        .join("authcli")
+        .join("config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "unlock_by_default = true\nunlock_for = \"5m\"\n").unwrap();
+    let (code, out, err) = f.run(true, &["code", "example", "--at", &at], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, want);
+    assert!(
+        err.starts_with("unlocked ") && err.contains(" for 5m 0s "),
+        "{err}"
+    );
+    // Now without the passphrase.
+    assert_eq!(f.ok(&["code", "example", "--at", &at]), want);
+    assert!(f.ok(&["status"]).starts_with("unlocked: agent"));
+    // `unlock` without --for takes unlock_for too.
+    let err = f.run(true, &["unlock"], "").2;
+    assert!(err.contains(" for 5m 0s "), "{err}");
+    f.ok(&["lock"]);
+
+    // A bad config file: one line naming it, before any passphrase is used; no agent.
+    std::fs::write(&config, "unlock_by_default = true\nunlock_after = \"5m\"\n").unwrap();
+    let (code, out, err) = f.run(true, &["code", "example", "--at", &at], "");
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "authcli: config file {}: line 2: unknown field `unlock_after`",
+            config.display()
+        )),
+        "{err}"
+    );
+    assert!(f.ok(&["status"]).starts_with("locked"));
+
+    // $AUTHCLI_CONFIG names another file, whose setting counts (here: off).
+    let other = f.env.dir.path().join("other.toml");
+    std::fs::write(&other, "unlock_by_default = false\n").unwrap();
+    let mut c = f.env.cmd();
+    c.env("AUTHCLI_PASSPHRASE", PASS)
+        .env("AUTHCLI_CONFIG", &other)
+        .env("XDG_RUNTIME_DIR", &f.run_dir)
+        .args(["code", "example", "--at", &at]);
+    let (code, out, err) = f.env.run_with(c, "");
+    assert_eq!((code, out), (0, want), "{err}");
+    assert!(f.ok(&["status"]).starts_with("locked"));
+}
+
+/// uid and gid of the second user (nobody).
+const NOBODY: u32 = 65534;
+
+/// The second user's HOME, runtime folder and vault; its agent is locked on drop.
+struct Nobody {
+    home: PathBuf,
+    run: PathBuf,
+    vault: PathBuf,
+}
+
+impl Nobody {
+    /// Runs authcli as uid/gid [`NOBODY`], with `$AUTHCLI_PASSPHRASE` when `pass`.
+    fn run(&self, args: &[&str], pass: bool) -> (i32, String, String) {
+        use std::os::unix::process::CommandExt;
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_authcli"));
+        c.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("XDG_RUNTIME_DIR", &self.run)
+            .env("AUTHCLI_VAULT", &self.vault)
+            .current_dir(&self.home)
+            .uid(NOBODY)
+            .gid(NOBODY)
+            .args(args);
+        if pass {
+            c.env("AUTHCLI_PASSPHRASE", PASS);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Nobody {
+    fn drop(&mut self) {
+        let _ = self.run(&["lock"], false);
+    }
+}
+
+/// Another user's connection is refused: an agent of uid 65534 (nobody) is asked by root.
+#[test]
+fn another_users_connection_gets_nothing() {
+    use std::io::{Read, Write};
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIPPED: the second-uid test needs root (to run an agent as uid 65534)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = dir.path().join("home");
+    let run = dir.path().join("run");
+    for d in [&home, &run] {
+        std::fs::create_dir(d).unwrap();
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::os::unix::fs::chown(d, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    let nobody = Nobody {
+        vault: home.join("vault.age"),
+        home,
+        run,
+    };
+    for args in [
+        vec!["init"],
+        vec!["add", "--uri", totp_uri("Example", SECRET).as_str()],
+        vec!["unlock"],
+    ] {
+        let (code, _, err) = nobody.run(&args, true);
+        assert_eq!(code, 0, "{args:?} as nobody: {err}");
+    }
+    let (_, status, _) = nobody.run(&["status"], false);
+    assert!(status.starts_with("unlocked: agent"), "{status}");
+    let sockets: Vec<PathBuf> = std::fs::read_dir(nobody.run.join("authcli"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(sockets.len(), 1, "{sockets:?}");
+
+    // Root connects (the folder does not stop root) and sends valid requests: nothing comes back.
+    for line in [
+        format!(r#"{{"v":2,"op":"code","query":"example","at":{AT}}}"#),
+        String::from(r#"{"v":2,"op":"export","queries":[]}"#),
+    ] {
+        let mut s = std::os::unix::net::UnixStream::connect(&sockets[0]).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let _ = s.write_all(format!("{line}\n").as_bytes());
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        assert!(answer.is_empty(), "{answer}");
+        assert!(!answer.contains(SECRET));
+    }
+    // And the agent still serves its own user.
+    let (code, out, err) = nobody.run(&["code", "example", "--at", &AT.to_string()], false);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim().len(), 6, "{out}");
 }

@@ -1,24 +1,32 @@
-//! `unlock`, `lock`, `status`, the agent process itself (hidden `__agent`), and [`ask`], which
-//! `code` and `list` call first.
+//! `unlock`, `lock`, `status`, the agent process itself (hidden `__agent`), and the calls that
+//! commands make to it first: [`ask`] (codes, listings, lookups), [`export`] (accounts with
+//! secrets, for `export` and `watch`) and [`write`] (changes, which the agent writes to the
+//! vault file itself).
 //!
 //! `unlock` starts the same binary as `authcli --vault CANONICAL __agent SECONDS` in its own
 //! process group, hands it the passphrase on stdin (never argv, never its environment) and waits
 //! for one JSON line: `{"ok":true,"until":…}` once the agent has decrypted the vault and bound its
 //! socket, or `{"ok":false,"exit":4,"error":…}`. Only one scrypt run happens, in the agent.
 //!
-//! The agent answers TOTP/Steam codes and listings only. HOTP codes (which spend a counter) and
-//! every write go through the vault file, which stays the one source of truth; the agent exits
-//! as soon as that file changes (checked before each answer and four times a second).
+//! The agent keeps the decrypted vault and the passphrase (to re-encrypt on writes; zeroized
+//! on exit, never sent). A change is made by [`super::change::apply`], the function the
+//! vault-file path uses, and written with the vault's own write path (exclusive lock, temp
+//! file, fsync, rename, `.bak`); the agent then takes the new file as its own. Any other change
+//! to the file (another process, `passwd`, a sync) ends the agent: checked before each answer
+//! and four times a second. It also ends on `lock`, when its time is up, when its socket is
+//! removed (logout empties `$XDG_RUNTIME_DIR`), and on SIGHUP, SIGTERM or SIGINT.
 
 use anyhow::Result;
 
 use super::Ctx;
-use crate::agent::{Body, Op};
+use crate::account::Account;
+use crate::agent::{Body, Change, Op, Outcome};
 use crate::cli::{AgentServeArgs, UnlockArgs};
 
-/// Asks this vault's agent, when one answers. `Ok(None)`: no agent, or it declined (HOTP, a
-/// stale vault): use the vault file. A query that matches no or several accounts is the same
-/// exit-3 error as without the agent.
+/// Asks this vault's agent, when one answers. `Ok(None)`: no agent (none running, a transport
+/// error, another protocol version) or it declined (the vault changed): use the vault file.
+/// A query that matches no or several accounts is the same exit-3 error as without the agent,
+/// and a refused change the same error as the vault file gives.
 pub fn ask(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
     #[cfg(unix)]
     {
@@ -37,6 +45,10 @@ pub fn ask(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
                     kind: ErrorKind::Query,
                     error,
                 } => Err(QueryError(error).into()),
+                Body::Error {
+                    kind: ErrorKind::Refused,
+                    error,
+                } => Err(anyhow::Error::msg(error)),
                 Body::Error { .. } => Ok(None),
                 body => Ok(Some(body)),
             },
@@ -52,6 +64,83 @@ pub fn ask(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
         let _ = (ctx, op);
         Ok(None)
     }
+}
+
+/// The accounts QUERY… pick (all when empty), secrets included, from this vault's agent;
+/// `Ok(None)`: use the vault file.
+pub fn export(ctx: &Ctx, queries: &[String]) -> Result<Option<Vec<Account>>> {
+    let op = Op::Export {
+        queries: queries.to_vec(),
+    };
+    let Some(Body::Accounts { accounts }) = ask(ctx, op)? else {
+        return Ok(None);
+    };
+    match accounts
+        .into_iter()
+        .map(Account::try_from)
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(accounts) => Ok(Some(accounts)),
+        Err(e) => {
+            eprintln!(
+                "authcli: warning: the agent sent an invalid account ({e}); unlocking the vault file instead"
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Makes `change` through this vault's agent, which writes the vault file; `Ok(None)`: no
+/// agent, use the vault file.
+pub fn write(ctx: &Ctx, change: &Change) -> Result<Option<Outcome>> {
+    let op = Op::Write {
+        change: change.clone(),
+    };
+    Ok(match ask(ctx, op)? {
+        Some(Body::Done(outcome)) => Some(outcome),
+        _ => None,
+    })
+}
+
+/// Which account QUERY picks, from this vault's agent: its exact name and its label for
+/// messages; `Ok(None)`: use the vault file.
+pub fn find(ctx: &Ctx, query: &str) -> Result<Option<(String, String)>> {
+    let op = Op::Find {
+        query: query.to_owned(),
+    };
+    Ok(match ask(ctx, op)? {
+        Some(Body::Found { name, label }) => Some((name, label)),
+        _ => None,
+    })
+}
+
+/// After a command that unlocked a passphrase vault with its passphrase, with
+/// `unlock_by_default` on: starts the agent as `authcli unlock` does. A failure is a warning;
+/// the command itself has succeeded.
+pub fn start_if_configured(ctx: &Ctx) {
+    if !ctx.wants_agent() {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        let env = std::env::var("AUTHCLI_UNLOCK_FOR").ok();
+        let started = duration(ctx, env.as_deref()).and_then(|d| unix::unlock(ctx, d));
+        if let Err(e) = started {
+            eprintln!("authcli: warning: unlock_by_default: could not start the agent: {e:#}");
+        }
+    }
+}
+
+/// The agent's lifetime: `--for` / `$AUTHCLI_UNLOCK_FOR`, else `unlock_for` in the config
+/// file, else 15 minutes.
+fn duration(ctx: &Ctx, given: Option<&str>) -> Result<std::time::Duration> {
+    if let Some(text) = given {
+        return crate::agent::parse_duration(text).map_err(anyhow::Error::msg);
+    }
+    Ok(ctx
+        .config()?
+        .unlock_for
+        .unwrap_or(std::time::Duration::from_secs(15 * 60)))
 }
 
 /// The agent socket for this vault, if the vault exists.
@@ -83,7 +172,7 @@ fn unsupported() -> anyhow::Error {
 
 /// Runs `unlock`.
 pub fn unlock(ctx: &Ctx, args: &UnlockArgs) -> Result<()> {
-    let duration = crate::agent::parse_duration(&args.duration).map_err(anyhow::Error::msg)?;
+    let duration = duration(ctx, args.duration.as_deref())?;
     #[cfg(unix)]
     {
         unix::unlock(ctx, duration)
@@ -100,9 +189,14 @@ pub fn lock(ctx: &Ctx) -> Result<()> {
     #[cfg(unix)]
     {
         let path = ctx.vault_path.display();
-        match ask_raw(ctx, Op::Lock)? {
-            Some(_) => eprintln!("locked {path}: the agent has ended"),
-            None => eprintln!("no agent was running for {path}"),
+        let locked = match socket_for(ctx) {
+            Some(socket) => lock_socket(&socket)?,
+            None => false,
+        };
+        if locked {
+            eprintln!("locked {path}: the agent has ended");
+        } else {
+            eprintln!("no agent was running for {path}");
         }
         Ok(())
     }
@@ -118,10 +212,15 @@ pub fn status(ctx: &Ctx) -> Result<()> {
     #[cfg(unix)]
     {
         let line = match ask_raw(ctx, Op::Status)? {
-            Some(Body::Status { vault, until, pid }) => {
+            Some(Body::Status {
+                vault,
+                until,
+                pid,
+                memory,
+            }) => {
                 let left = until.saturating_sub(super::now_or(None)?);
                 format!(
-                    "unlocked: agent (pid {pid}) for {} until {} ({} left)",
+                    "unlocked: agent (pid {pid}) for {} until {} ({} left); {memory}",
                     vault.display(),
                     datetime(until),
                     human(left)
@@ -136,6 +235,24 @@ pub fn status(ctx: &Ctx) -> Result<()> {
         let _ = ctx;
         Err(unsupported())
     }
+}
+
+/// Ends the agent on `socket`, also one of an older protocol version (after an upgrade);
+/// whether one answered.
+#[cfg(unix)]
+fn lock_socket(socket: &std::path::Path) -> Result<bool> {
+    use crate::agent::{ErrorKind, Request};
+    let answer = crate::agent::request(socket, &Request::new(Op::Lock))?;
+    if let Some(Body::Error {
+        kind: ErrorKind::BadRequest,
+        ..
+    }) = answer.as_ref().map(|r| &r.body)
+    {
+        // `{"v":1,"op":"lock"}`: what every earlier agent understands.
+        let v1 = Request { v: 1, op: Op::Lock };
+        crate::agent::request(socket, &v1)?;
+    }
+    Ok(answer.is_some())
 }
 
 /// Sends `op` and returns any answer (errors included) but connection failures.
@@ -172,9 +289,9 @@ mod unix {
     use serde_json::json;
 
     use super::{datetime, human};
-    use crate::agent::{self, Body, CodeReply, ErrorKind, FileStamp, Op, Reply, Request, Server};
-    use crate::cmd::{Ctx, QueryError, UnlockError, find};
-    use crate::vault::{self, Key, Vault};
+    use crate::agent::{self, Body, Change, CodeReply, ErrorKind, FileStamp, Op, Reply, Server};
+    use crate::cmd::{Ctx, QueryError, Session, UnlockError, find};
+    use crate::vault::{self, Key, StoredAccount};
 
     /// How long `unlock` waits for the agent to decrypt (scrypt at up to work factor 22).
     const READY_TIMEOUT: Duration = Duration::from_secs(120);
@@ -194,7 +311,7 @@ mod unix {
         let socket = agent::socket_path(&canonical)?;
         let passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
         // An agent already running for this vault is replaced by the new one.
-        if agent::request(&socket, &Request::new(Op::Lock))?.is_some() {
+        if super::lock_socket(&socket)? {
             let until = Instant::now() + Duration::from_secs(2);
             while socket.exists() && Instant::now() < until {
                 std::thread::sleep(Duration::from_millis(20));
@@ -244,36 +361,57 @@ mod unix {
         }
     }
 
-    /// Reads the passphrase from stdin and decrypts; the passphrase is dropped (zeroized) before
-    /// the agent starts answering.
-    fn load(path: &Path) -> Result<(Vault, FileStamp)> {
+    /// Reads the passphrase from stdin and opens the vault with it: a session that keeps the
+    /// passphrase (zeroized on drop) to re-encrypt on writes, and the file's stamp.
+    fn load(path: &Path) -> Result<(Session, FileStamp)> {
         let input = crate::cmd::read_stdin_limited(64 * 1024)?;
         let text = std::str::from_utf8(&input).context("the passphrase is not UTF-8")?;
         let text = text.trim_end_matches(['\r', '\n']);
         if text.is_empty() {
             return Err(UnlockError("no passphrase on stdin".into()).into());
         }
-        let key = Key::Passphrase(SecretString::from(text.to_owned()));
+        let passphrase = SecretString::from(text.to_owned());
         let stamp = FileStamp::of(path).with_context(|| format!("{} is gone", path.display()))?;
         let bytes = vault::read(path)?;
         if !vault::is_passphrase_vault(path, &bytes)? {
             bail!("{} is not a passphrase vault", path.display());
         }
+        let key = Key::Passphrase(passphrase.clone());
         let plain = vault::decrypt(path, &bytes, &key)?;
-        Ok((vault::parse(path, &plain)?, stamp))
+        let vault = vault::parse(path, &plain)?;
+        let session = Session {
+            vault,
+            path: path.to_owned(),
+            passphrase: Some(passphrase),
+            key,
+            bytes,
+            lock: None,
+        };
+        Ok((session, stamp))
+    }
+
+    /// The running agent: the opened vault, the file as last read or written, and how long.
+    struct Agent {
+        session: Session,
+        stamp: FileStamp,
+        until: u64,
+        memory: String,
+        relock: bool,
     }
 
     pub(super) fn serve(ctx: &Ctx, seconds: u64) -> Result<()> {
         agent::harden_process();
+        // Before any thread exists: the signal thread and all later ones inherit the mask.
+        let signalled = agent::exit_on_signals();
         let path = ctx.vault_path.clone();
         let started = Instant::now();
         let until = crate::cmd::now_or(None)? + seconds;
-        let ready = load(&path).and_then(|(vault, stamp)| {
+        let ready = load(&path).and_then(|(session, stamp)| {
             let socket = agent::socket_path(&path)?;
-            Ok((vault, stamp, Server::bind(&socket)?))
+            Ok((session, stamp, Server::bind(&socket)?))
         });
         let mut out = std::io::stdout();
-        let (vault, stamp, server) = match ready {
+        let (session, stamp, server) = match ready {
             Ok(r) => r,
             Err(e) => {
                 let msg =
@@ -282,11 +420,25 @@ mod unix {
                 return Err(e);
             }
         };
+        // After the decryption: scrypt's 256 MiB (and up to 4 GiB for a vault written at work
+        // factor 22) would not fit a typical RLIMIT_MEMLOCK.
+        let (memory, relock) = agent::lock_memory();
+        let mut agent = Agent {
+            session,
+            stamp,
+            until,
+            memory,
+            relock,
+        };
         let _ = writeln!(out, "{}", json!({"ok": true, "until": until})).and_then(|()| out.flush());
         let deadline = started + Duration::from_secs(seconds);
         loop {
             let now = Instant::now();
-            if now >= deadline || !server.still_ours() || FileStamp::of(&path) != Some(stamp) {
+            if now >= deadline
+                || !server.still_ours()
+                || signalled.load(std::sync::atomic::Ordering::SeqCst)
+                || FileStamp::of(&path) != Some(agent.stamp)
+            {
                 break;
             }
             let Some(mut conn) = server.accept((deadline - now).min(Duration::from_millis(250)))
@@ -301,56 +453,141 @@ mod unix {
                 }
                 Err(_) => continue,
             };
-            if FileStamp::of(&path) != Some(stamp) {
-                let _ = conn.reply(&Reply::error(
-                    ErrorKind::Stale,
-                    "the vault file changed; the agent is ending",
-                ));
+            if FileStamp::of(&path) != Some(agent.stamp) {
+                let _ = conn.reply(&stale());
                 break;
             }
             let lock = req.op == Op::Lock;
-            let _ = conn.reply(&handle(&vault, &path, until, req.op));
-            if lock {
+            let (reply, go_on) = agent.handle(req.op);
+            let _ = conn.reply(&reply);
+            if lock || !go_on {
                 break;
             }
         }
         Ok(())
     }
 
-    /// One answer from the decrypted accounts: codes and metadata, never secrets.
-    fn handle(vault: &Vault, path: &Path, until: u64, op: Op) -> Reply {
-        Reply::new(match op {
-            Op::Code { query, at } => {
-                let i = match find(vault, &query) {
-                    Ok(i) => i,
-                    Err(QueryError(msg)) => return Reply::error(ErrorKind::Query, msg),
-                };
-                let a = &vault.accounts[i];
-                if !a.otp.kind().is_timed() {
-                    return Reply::error(
-                        ErrorKind::Unsupported,
-                        "HOTP codes are given from the vault file (the counter is saved there)",
-                    );
+    fn stale() -> Reply {
+        Reply::error(
+            ErrorKind::Stale,
+            "the vault file changed; the agent is ending",
+        )
+    }
+
+    /// A refused request: exit 3 for a query, else the message the vault file would give.
+    fn refusal(e: &anyhow::Error) -> Reply {
+        if let Some(QueryError(msg)) = e.downcast_ref::<QueryError>() {
+            Reply::error(ErrorKind::Query, msg.clone())
+        } else {
+            Reply::error(ErrorKind::Refused, format!("{e:#}"))
+        }
+    }
+
+    impl Agent {
+        /// One answer, and whether to go on serving.
+        fn handle(&mut self, op: Op) -> (Reply, bool) {
+            let vault = &self.session.vault;
+            let body = match op {
+                Op::Code { query, at } => {
+                    let i = match find(vault, &query) {
+                        Ok(i) => i,
+                        Err(QueryError(msg)) => {
+                            return (Reply::error(ErrorKind::Query, msg), true);
+                        }
+                    };
+                    let a = &vault.accounts[i];
+                    if a.otp.kind().is_timed() {
+                        let code = a.otp.code_at(at);
+                        Body::Code(CodeReply {
+                            name: a.name.clone(),
+                            issuer: a.issuer.clone(),
+                            account: a.account.clone(),
+                            code: code.as_str().to_owned(),
+                            remaining: code.remaining,
+                            period: u64::from(a.otp.period()),
+                        })
+                    } else {
+                        Body::Hotp {
+                            name: a.name.clone(),
+                        }
+                    }
                 }
-                let code = a.otp.code_at(at);
-                Body::Code(CodeReply {
-                    name: a.name.clone(),
-                    issuer: a.issuer.clone(),
-                    account: a.account.clone(),
-                    code: code.as_str().to_owned(),
-                    remaining: code.remaining,
-                    period: u64::from(a.otp.period()),
-                })
+                Op::List { filter, codes_at } => Body::List {
+                    accounts: crate::cmd::list::summaries(vault, filter.as_deref(), codes_at),
+                },
+                Op::Find { query } => match find(vault, &query) {
+                    Ok(i) => Body::Found {
+                        name: vault.accounts[i].name.clone(),
+                        label: crate::cmd::remove::label(&vault.accounts[i]),
+                    },
+                    Err(QueryError(msg)) => return (Reply::error(ErrorKind::Query, msg), true),
+                },
+                Op::Export { queries } => match crate::cmd::export::pick(vault, &queries) {
+                    Ok(picked) => Body::Accounts {
+                        accounts: picked
+                            .into_iter()
+                            .map(|i| StoredAccount::from(&vault.accounts[i]))
+                            .collect(),
+                    },
+                    Err(QueryError(msg)) => return (Reply::error(ErrorKind::Query, msg), true),
+                },
+                Op::Write { change } => return self.write(change),
+                Op::Status => Body::Status {
+                    vault: self.session.path().to_owned(),
+                    until: self.until,
+                    pid: std::process::id(),
+                    memory: self.memory.clone(),
+                },
+                Op::Lock => Body::Locked,
+            };
+            (Reply::new(body), true)
+        }
+
+        /// Makes a change as the vault-file path does — under the vault's lock, by the same
+        /// function, written by the same code — and takes the new file as its own. A file
+        /// changed by someone else first ends the agent; a failed change or write leaves both
+        /// the file and the agent's copy as they were.
+        fn write(&mut self, change: Change) -> (Reply, bool) {
+            let path = self.session.path().to_owned();
+            let lock = match vault::lock(&path) {
+                Ok(l) => l,
+                Err(e) => return (refusal(&anyhow::Error::from(e)), true),
+            };
+            if FileStamp::of(&path) != Some(self.stamp) {
+                return (stale(), false);
             }
-            Op::List { filter, codes_at } => Body::List {
-                accounts: crate::cmd::list::summaries(vault, filter.as_deref(), codes_at),
-            },
-            Op::Status => Body::Status {
-                vault: path.to_owned(),
-                until,
-                pid: std::process::id(),
-            },
-            Op::Lock => Body::Locked,
-        })
+            let before = self.session.vault.clone();
+            let now = match crate::cmd::now_or(None) {
+                Ok(t) => t,
+                Err(e) => return (refusal(&e), true),
+            };
+            self.session.lock = Some(lock);
+            let result = crate::cmd::change::apply(&mut self.session.vault, change, now).and_then(
+                |outcome| {
+                    if outcome.changed {
+                        self.session.save()?;
+                    }
+                    Ok(outcome)
+                },
+            );
+            let reply = match result {
+                Ok(outcome) => {
+                    if let Some(stamp) = FileStamp::of(&path) {
+                        self.stamp = stamp;
+                    }
+                    if self.relock {
+                        agent::relock_present();
+                    }
+                    Reply::new(Body::Done(outcome))
+                }
+                Err(e) => {
+                    self.session.vault = before;
+                    refusal(&e)
+                }
+            };
+            // The vault's lock is released only now, after the new stamp is taken.
+            self.session.lock = None;
+            (reply, true)
+        }
     }
 }

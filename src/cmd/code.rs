@@ -1,13 +1,15 @@
-//! `code`: one account → its code alone on stdout (or on the clipboard with `--copy`). A
-//! TOTP/Steam code comes from the unlock agent when one answers for this vault.
+//! `code`: one account → its code alone on stdout (or on the clipboard with `--copy`). When an
+//! unlock agent answers for this vault, the code comes from it; an HOTP counter is then saved
+//! by the agent, which writes the vault file.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 
 use super::{Ctx, find, now_or};
-use crate::agent::{Body, CodeReply, Op};
+use crate::agent::{Body, Change, CodeReply, HotpCode, Op, Outcome};
 use crate::cli::CodeArgs;
+use crate::vault::Vault;
 use crate::{clipboard, output};
 
 /// Runs `code`.
@@ -17,69 +19,55 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         super::clipboard::hold_seconds()?;
         clipboard::check_display()?;
     }
-    if let Some(c) = from_agent(ctx, args)? {
-        let json = serde_json::json!({
-            "name": c.name,
-            "issuer": c.issuer,
-            "account": c.account,
-            "code": c.code,
-            "remaining": c.remaining,
-            "period": c.period,
-        });
-        return emit(args, &c.code, &json);
+    match from_agent(ctx, args)? {
+        Some(Served::Timed(c)) => {
+            let json = serde_json::json!({
+                "name": c.name,
+                "issuer": c.issuer,
+                "account": c.account,
+                "code": c.code,
+                "remaining": c.remaining,
+                "period": c.period,
+            });
+            return emit(args, &c.code, &json);
+        }
+        Some(Served::Hotp(h)) => return emit(args, &h.code, &hotp_json(&h)),
+        None => {}
     }
     let mut session = ctx.open()?;
     let i = find(&session.vault, &args.query)?;
     let acc = &session.vault.accounts[i];
-    let (code, remaining, period) = if acc.otp.kind().is_timed() {
-        let period = u64::from(acc.otp.period());
-        let mut t = now_or(args.at.as_deref())?;
-        if let Some(min_left) = args.wait_fresh {
-            if min_left > period {
-                bail!(
-                    "--wait-fresh {min_left} is longer than the {period} s period of {:?}",
-                    acc.name
-                );
-            }
-            t = wait_fresh(t, period, min_left, args.at.is_none())?;
-        }
-        if args.next {
-            t += period;
-        }
-        let code = acc.otp.code_at(t);
-        // With --next: seconds until that code stops being valid, counted from now.
-        let remaining = if args.next {
-            code.remaining + period
-        } else {
-            code.remaining
-        };
-        (code, Some(remaining), Some(period))
-    } else {
-        if args.at.is_some() || args.next || args.wait_fresh.is_some() {
-            bail!(
-                "{:?} is an HOTP (counter-based) account: --at, --next and --wait-fresh apply to time-based accounts only",
-                acc.name
-            );
-        }
+    if !acc.otp.kind().is_timed() {
+        refuse_time_flags(args, &acc.name)?;
         // HOTP: save counter+1 before showing the code, so a code is never handed out twice.
         let name = acc.name.clone();
         session.lock_for_write()?;
-        let i = session
-            .vault
-            .position(&name)
-            .ok_or_else(|| anyhow::anyhow!("account {name:?} was removed meanwhile"))?;
-        let acc = &mut session.vault.accounts[i];
-        let code = acc.otp.code_at(0);
-        let next = acc
-            .otp
-            .counter()
-            .checked_add(1)
-            .ok_or_else(|| anyhow::anyhow!("the HOTP counter of {name:?} is at its maximum"))?;
-        acc.otp.set_counter(next);
+        let outcome = super::change::apply(&mut session.vault, Change::Hotp { name }, 0)?;
         session.save()?;
-        (code, None, None)
+        let h = outcome.code.expect("an HOTP change gives its code");
+        return emit(args, &h.code, &hotp_json(&h));
+    }
+    let period = u64::from(acc.otp.period());
+    let mut t = now_or(args.at.as_deref())?;
+    if let Some(min_left) = args.wait_fresh {
+        if min_left > period {
+            bail!(
+                "--wait-fresh {min_left} is longer than the {period} s period of {:?}",
+                acc.name
+            );
+        }
+        t = wait_fresh(t, period, min_left, args.at.is_none())?;
+    }
+    if args.next {
+        t += period;
+    }
+    let code = acc.otp.code_at(t);
+    // With --next: seconds until that code stops being valid, counted from now.
+    let remaining = if args.next {
+        code.remaining + period
+    } else {
+        code.remaining
     };
-    let acc = &session.vault.accounts[i];
     let json = serde_json::json!({
         "name": acc.name,
         "issuer": acc.issuer,
@@ -89,6 +77,57 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         "period": period,
     });
     emit(args, code.as_str(), &json)
+}
+
+/// `--at`, `--next` and `--wait-fresh` are for time-based accounts.
+fn refuse_time_flags(args: &CodeArgs, name: &str) -> Result<()> {
+    if args.at.is_some() || args.next || args.wait_fresh.is_some() {
+        bail!(
+            "{name:?} is an HOTP (counter-based) account: --at, --next and --wait-fresh apply to time-based accounts only"
+        );
+    }
+    Ok(())
+}
+
+/// What `code --json` prints for an HOTP code (no period, nothing remaining).
+fn hotp_json(h: &HotpCode) -> serde_json::Value {
+    serde_json::json!({
+        "name": h.name,
+        "issuer": h.issuer,
+        "account": h.account,
+        "code": h.code,
+        "remaining": null,
+        "period": null,
+    })
+}
+
+/// Spends the HOTP code of the account named `name`: the code for the stored counter, with
+/// counter + 1 left in the vault (for the vault file and the agent alike).
+pub fn spend_hotp(vault: &mut Vault, name: &str) -> Result<Outcome> {
+    let i = vault
+        .position(name)
+        .ok_or_else(|| anyhow!("account {name:?} was removed meanwhile"))?;
+    let acc = &mut vault.accounts[i];
+    if acc.otp.kind().is_timed() {
+        bail!("{name:?} is not an HOTP (counter-based) account");
+    }
+    let code = acc.otp.code_at(0);
+    let next = acc
+        .otp
+        .counter()
+        .checked_add(1)
+        .ok_or_else(|| anyhow!("the HOTP counter of {name:?} is at its maximum"))?;
+    acc.otp.set_counter(next);
+    Ok(Outcome {
+        messages: Vec::new(),
+        code: Some(HotpCode {
+            name: acc.name.clone(),
+            issuer: acc.issuer.clone(),
+            account: acc.account.clone(),
+            code: code.as_str().to_owned(),
+        }),
+        changed: true,
+    })
 }
 
 /// Puts the code where it was asked for: the clipboard, JSON, or a bare line.
@@ -104,22 +143,46 @@ fn emit(args: &CodeArgs, code: &str, json: &serde_json::Value) -> Result<()> {
     }
 }
 
-/// The code from the unlock agent, with `--wait-fresh` and `--next` applied; `None` when no
-/// agent answers or it declines (HOTP): then the vault file is used.
-fn from_agent(ctx: &Ctx, args: &CodeArgs) -> Result<Option<CodeReply>> {
-    let ask = |at: u64| -> Result<Option<CodeReply>> {
+/// A code the unlock agent gave.
+enum Served {
+    /// TOTP/Steam, with `--wait-fresh` and `--next` applied.
+    Timed(CodeReply),
+    /// HOTP: the agent saved counter + 1 in the vault file.
+    Hotp(HotpCode),
+}
+
+/// The code from the unlock agent; `None` when no agent answers: then the vault file is used.
+fn from_agent(ctx: &Ctx, args: &CodeArgs) -> Result<Option<Served>> {
+    enum Answer {
+        Timed(CodeReply),
+        Hotp(String),
+    }
+    let ask = |at: u64| -> Result<Option<Answer>> {
         let op = Op::Code {
             query: args.query.clone(),
             at,
         };
         Ok(match super::agent::ask(ctx, op)? {
-            Some(Body::Code(c)) => Some(c),
+            Some(Body::Code(c)) => Some(Answer::Timed(c)),
+            Some(Body::Hotp { name }) => Some(Answer::Hotp(name)),
             _ => None,
         })
     };
+    let timed = |a: Option<Answer>| match a {
+        Some(Answer::Timed(c)) => Some(c),
+        _ => None,
+    };
     let mut t = now_or(args.at.as_deref())?;
-    let Some(mut c) = ask(t)? else {
-        return Ok(None);
+    let mut c = match ask(t)? {
+        None => return Ok(None),
+        Some(Answer::Timed(c)) => c,
+        Some(Answer::Hotp(name)) => {
+            refuse_time_flags(args, &name)?;
+            let change = Change::Hotp { name };
+            return Ok(super::agent::write(ctx, &change)?
+                .and_then(|o| o.code)
+                .map(Served::Hotp));
+        }
     };
     if let Some(min_left) = args.wait_fresh {
         if min_left > c.period {
@@ -132,21 +195,21 @@ fn from_agent(ctx: &Ctx, args: &CodeArgs) -> Result<Option<CodeReply>> {
         let fresh = wait_fresh(t, c.period, min_left, args.at.is_none())?;
         if fresh != t {
             t = fresh;
-            let Some(again) = ask(t)? else {
+            let Some(again) = timed(ask(t)?) else {
                 return Ok(None);
             };
             c = again;
         }
     }
     if args.next {
-        let Some(mut n) = ask(t + c.period)? else {
+        let Some(mut n) = timed(ask(t + c.period)?) else {
             return Ok(None);
         };
         // Seconds until that code stops being valid, counted from now.
         n.remaining += c.period;
         c = n;
     }
-    Ok(Some(c))
+    Ok(Some(Served::Timed(c)))
 }
 
 /// `--wait-fresh`: the time whose code to give at `t` — `t` itself when at least `min_left`

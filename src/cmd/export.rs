@@ -1,5 +1,7 @@
 //! `export`: accounts → otpauth URIs, authcli JSON, Google Authenticator migration URIs, or QR
-//! codes (terminal or PNG files). Reveals secrets, so it asks first (or needs `--yes`).
+//! codes (terminal or PNG files). Reveals secrets, so it asks first (or needs `--yes`). The
+//! accounts come from the unlock agent when one holds the vault (its one request that is
+//! answered with secrets), else from the vault file.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -7,33 +9,30 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use zeroize::Zeroizing;
 
-use super::{Ctx, find};
+use super::{Ctx, QueryError, find};
 use crate::account::Account;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::export::{self, TermStyle};
 use crate::output;
 use crate::term;
 use crate::uri;
-use crate::vault;
+use crate::vault::{self, Vault};
 
 /// Runs `export`.
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
-    let session = ctx.open()?;
-    let vault = &session.vault;
-    let mut picked: Vec<usize> = Vec::new();
-    for q in &args.queries {
-        let i = find(vault, q)?;
-        if !picked.contains(&i) {
-            picked.push(i);
-        }
-    }
-    if args.queries.is_empty() {
-        picked = (0..vault.accounts.len()).collect();
-    }
-    if picked.is_empty() {
+    let accounts = if let Some(accounts) = super::agent::export(ctx, &args.queries)? {
+        accounts
+    } else {
+        let session = ctx.open()?;
+        let vault = &session.vault;
+        pick(vault, &args.queries)?
+            .into_iter()
+            .map(|i| vault.accounts[i].clone())
+            .collect()
+    };
+    if accounts.is_empty() {
         bail!("the vault is empty; nothing to export");
     }
-    let accounts: Vec<Account> = picked.iter().map(|&i| vault.accounts[i].clone()).collect();
     if let Some(p) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         let is_dir_format = matches!(args.format, ExportFormat::Qr | ExportFormat::MigrationQr);
         if p.exists() && !(is_dir_format && p.is_dir()) {
@@ -99,6 +98,22 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         None => eprintln!("exported {} {what}", accounts.len()),
     }
     Ok(())
+}
+
+/// The accounts QUERY… pick, in that order without repeats; every account when none is given
+/// (for the vault file and the agent alike).
+pub fn pick(vault: &Vault, queries: &[String]) -> Result<Vec<usize>, QueryError> {
+    if queries.is_empty() {
+        return Ok((0..vault.accounts.len()).collect());
+    }
+    let mut picked: Vec<usize> = Vec::new();
+    for q in queries {
+        let i = find(vault, q)?;
+        if !picked.contains(&i) {
+            picked.push(i);
+        }
+    }
+    Ok(picked)
 }
 
 fn confirm(args: &ExportArgs, n: usize) -> Result<()> {

@@ -6,11 +6,13 @@ use age::secrecy::SecretString;
 use anyhow::{Context, Result};
 use zeroize::Zeroizing;
 
-use super::{Ctx, now_or};
+use super::Ctx;
 use crate::account::{self, Account};
+use crate::agent::{Change, Outcome};
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::import::{self, Format, Input};
 use crate::term;
+use crate::vault::Vault;
 
 /// Largest export file read.
 const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
@@ -29,23 +31,49 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         eprintln!("note: {note}");
     }
 
-    let mut session = if args.dry_run {
-        ctx.open()?
-    } else {
-        ctx.open_for_write()?
+    let change = Change::Import {
+        accounts: super::change::stored(&found.accounts),
+        unsupported: found
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.name, s.reason))
+            .collect(),
+        dry_run: args.dry_run,
     };
-    let now = i64::try_from(now_or(None)?).unwrap_or(i64::MAX);
+    drop(found);
+    let open = if args.dry_run {
+        Ctx::open
+    } else {
+        Ctx::open_for_write
+    };
+    let outcome = super::change::run(ctx, change, open)?;
+    super::change::report(&outcome);
+    Ok(())
+}
+
+/// Adds what an export file holds to `vault`: accounts already there, or repeated in the file,
+/// are skipped; a taken name gets `-2`, `-3`…; `unsupported` entries (`"label: why"`) are
+/// counted as skipped. Returns the report `import` prints, for the vault file and the agent
+/// alike; with `dry_run` the vault is left as it was.
+pub fn apply(
+    vault: &mut Vault,
+    accounts: Vec<Account>,
+    unsupported: Vec<String>,
+    dry_run: bool,
+    now: u64,
+) -> Outcome {
+    let now = i64::try_from(now).unwrap_or(i64::MAX);
     let mut skipped: Vec<String> = Vec::new();
     let mut why: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for s in &found.skipped {
-        skipped.push(format!("{}: {}", s.name, s.reason));
+    for s in unsupported {
+        skipped.push(s);
         *why.entry("not supported").or_default() += 1;
     }
     let mut added = Vec::new();
-    let before = session.vault.accounts.len();
-    for mut acc in found.accounts {
-        if let Some(i) = session.vault.accounts.iter().position(|e| same(e, &acc)) {
-            let existing = &session.vault.accounts[i].name;
+    let before = vault.accounts.len();
+    for mut acc in accounts {
+        if let Some(i) = vault.accounts.iter().position(|e| same(e, &acc)) {
+            let existing = &vault.accounts[i].name;
             if i < before {
                 skipped.push(format!(
                     "{}: already in the vault as {existing:?}",
@@ -66,25 +94,24 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         } else {
             acc.name.clone()
         };
-        acc.name = session.vault.unique_name(&wanted);
+        acc.name = vault.unique_name(&wanted);
         acc.added = Some(now);
-        added.push(session.vault.accounts.len());
-        session.vault.accounts.push(acc);
+        added.push(vault.accounts.len());
+        vault.accounts.push(acc);
     }
+    let mut out = Outcome::default();
     for s in &skipped {
-        eprintln!("skipped {s}");
+        out.messages.push(format!("skipped {s}"));
     }
-    let verb = if args.dry_run {
-        "would import"
-    } else {
-        "imported"
-    };
+    let verb = if dry_run { "would import" } else { "imported" };
     for &i in &added {
-        let a = &session.vault.accounts[i];
-        eprintln!("{verb} {:?}{} [{}]", a.name, a.label_suffix(), a.otp.kind());
-    }
-    if !args.dry_run && !added.is_empty() {
-        session.save()?;
+        let a = &vault.accounts[i];
+        out.messages.push(format!(
+            "{verb} {:?}{} [{}]",
+            a.name,
+            a.label_suffix(),
+            a.otp.kind()
+        ));
     }
     let detail = if why.is_empty() {
         String::new()
@@ -92,17 +119,18 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         let parts: Vec<String> = why.iter().map(|(k, n)| format!("{n} {k}")).collect();
         format!(" ({})", parts.join(", "))
     };
-    eprintln!(
+    out.messages.push(format!(
         "{verb} {}, skipped {}{detail}{}",
         added.len(),
         skipped.len(),
-        if args.dry_run {
-            "; nothing was changed"
-        } else {
-            ""
-        }
-    );
-    Ok(())
+        if dry_run { "; nothing was changed" } else { "" }
+    ));
+    if dry_run {
+        vault.accounts.truncate(before);
+    } else {
+        out.changed = !added.is_empty();
+    }
+    out
 }
 
 /// The file's bytes and how to name it in messages.

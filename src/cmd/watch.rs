@@ -1,5 +1,5 @@
-//! `watch`: the live view of every code, on the vault opened read-only (it never spends HOTP
-//! counters), with the real clock and the clipboard.
+//! `watch`: the live view of every code, on the vault opened read-only or the unlock agent's
+//! accounts (it never spends HOTP counters), with the real clock and the clipboard.
 
 use std::io::IsTerminal;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,7 +15,15 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!("watch needs a terminal; for scripts use `authcli list --codes` or `authcli code`");
     }
-    let session = ctx.open()?;
+    // The accounts, secrets included, from the unlock agent when one holds the vault, else
+    // from the file. Fetched once rather than asking the agent for codes on every redraw: the
+    // vault-file path holds the same accounts in this process anyway, so nothing is exposed
+    // that was not; the view keeps working when the agent ends (time up, `lock`) while it is
+    // open; and codes, next codes and copies need no round trip a second.
+    let accounts = match super::agent::export(ctx, &[])? {
+        Some(accounts) => accounts,
+        None => ctx.open()?.vault.accounts,
+    };
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let clock = || {
         SystemTime::now()
@@ -23,12 +31,6 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<()> {
             .unwrap_or_default()
     };
     let mut copy = |code: &str| super::clipboard::copy(code).map_err(|e| format!("{e:#}"));
-    watch::run(
-        &session.vault.accounts,
-        args.filter.as_deref(),
-        colour,
-        &clock,
-        &mut copy,
-    )
-    .context("terminal error in watch")
+    watch::run(&accounts, args.filter.as_deref(), colour, &clock, &mut copy)
+        .context("terminal error in watch")
 }

@@ -160,6 +160,28 @@ pub fn oathtool_totp(secret_b32: &str, alg: &str, digits: u8, period: u32, t: u6
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// oathtool's HOTP code for `counter`, the independent oracle.
+pub fn oathtool_hotp(secret_b32: &str, digits: u8, counter: u64) -> String {
+    let out = Command::new("oathtool")
+        .args([
+            "--hotp",
+            "-d",
+            &digits.to_string(),
+            "-c",
+            &counter.to_string(),
+            "-b",
+            secret_b32,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 /// Path of a file inside the env.
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
