@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export accounts, secrets included: to a second device (QR codes) or a backup file')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase of a passphrase vault')
             [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Switch between passphrase and key-based protection, or change the recipients')
-            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock a passphrase vault once: a background agent serves the other commands until it ends')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'End the unlock agent of this vault')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Tell whether an unlock agent runs for this vault, and until when')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -174,7 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             break
         }
         'authcli;unlock' {
-            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days)')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days) [default: `unlock_for` in the config file, else 15m]')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
@@ -218,7 +218,7 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export accounts, secrets included: to a second device (QR codes) or a backup file')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase of a passphrase vault')
             [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Switch between passphrase and key-based protection, or change the recipients')
-            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Unlock a passphrase vault once: a background agent serves the other commands until it ends')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'End the unlock agent of this vault')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Tell whether an unlock agent runs for this vault, and until when')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')

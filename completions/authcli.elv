@@ -36,7 +36,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand export 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
             cand passwd 'Change the passphrase of a passphrase vault'
             cand rekey 'Switch between passphrase and key-based protection, or change the recipients'
-            cand unlock 'Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends'
+            cand unlock 'Unlock a passphrase vault once: a background agent serves the other commands until it ends'
             cand lock 'End the unlock agent of this vault'
             cand status 'Tell whether an unlock agent runs for this vault, and until when'
             cand completions 'Print a shell completion script'
@@ -159,7 +159,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand --help 'Print help'
         }
         &'authcli;unlock'= {
-            cand --for 'How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days)'
+            cand --for 'How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days) [default: `unlock_for` in the config file, else 15m]'
             cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
             cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
             cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
@@ -199,7 +199,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand export 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
             cand passwd 'Change the passphrase of a passphrase vault'
             cand rekey 'Switch between passphrase and key-based protection, or change the recipients'
-            cand unlock 'Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends'
+            cand unlock 'Unlock a passphrase vault once: a background agent serves the other commands until it ends'
             cand lock 'End the unlock agent of this vault'
             cand status 'Tell whether an unlock agent runs for this vault, and until when'
             cand completions 'Print a shell completion script'

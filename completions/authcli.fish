@@ -40,7 +40,7 @@ complete -c authcli -n "__fish_authcli_needs_command" -f -a "import" -d 'Import 
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "export" -d 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "passwd" -d 'Change the passphrase of a passphrase vault'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "rekey" -d 'Switch between passphrase and key-based protection, or change the recipients'
-complete -c authcli -n "__fish_authcli_needs_command" -f -a "unlock" -d 'Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends'
+complete -c authcli -n "__fish_authcli_needs_command" -f -a "unlock" -d 'Unlock a passphrase vault once: a background agent serves the other commands until it ends'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "lock" -d 'End the unlock agent of this vault'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "status" -d 'Tell whether an unlock agent runs for this vault, and until when'
 complete -c authcli -n "__fish_authcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -137,7 +137,7 @@ complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l identity -d 'a
 complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l to-passphrase -d 'Protect the vault with a passphrase instead of keys'
 complete -c authcli -n "__fish_authcli_using_subcommand rekey" -s h -l help -d 'Print help'
-complete -c authcli -n "__fish_authcli_using_subcommand unlock" -l for -d 'How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand unlock" -l for -d 'How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days) [default: `unlock_for` in the config file, else 15m]' -r
 complete -c authcli -n "__fish_authcli_using_subcommand unlock" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand unlock" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand unlock" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
@@ -165,7 +165,7 @@ complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_see
 complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "export" -d 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
 complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "passwd" -d 'Change the passphrase of a passphrase vault'
 complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "rekey" -d 'Switch between passphrase and key-based protection, or change the recipients'
-complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "unlock" -d 'Unlock a passphrase vault once: a background agent answers `code` and `list` until it ends'
+complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "unlock" -d 'Unlock a passphrase vault once: a background agent serves the other commands until it ends'
 complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "lock" -d 'End the unlock agent of this vault'
 complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "status" -d 'Tell whether an unlock agent runs for this vault, and until when'
 complete -c authcli -n "__fish_authcli_using_subcommand help; and not __fish_seen_subcommand_from init add list code watch remove rename import export passwd rekey unlock lock status completions help" -f -a "completions" -d 'Print a shell completion script'

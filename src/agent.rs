@@ -719,29 +719,35 @@ pub fn lock_memory() -> (String, bool) {
             false,
         );
     }
-    let enforced_room = match (limit, locked_bytes()) {
-        (None, _) => None,
-        // More locked than the limit: it is not enforced for us (CAP_IPC_LOCK).
-        (Some(l), Some(locked)) if locked > l => None,
-        (Some(l), locked) => Some(l.saturating_sub(locked.unwrap_or(l))),
-    };
-    match enforced_room {
-        Some(room) if room < FUTURE_HEADROOM => {
-            let _ = munlockall();
-            match mlockall(MlockAllFlags::MCL_CURRENT) {
-                Ok(()) => (
-                    format!(
-                        "memory locked (present pages only: RLIMIT_MEMLOCK {limit_text} leaves no room for more)"
-                    ),
-                    true,
+    if keep_future(limit, locked_bytes()) {
+        ("memory locked".to_owned(), false)
+    } else {
+        let _ = munlockall();
+        match mlockall(MlockAllFlags::MCL_CURRENT) {
+            Ok(()) => (
+                format!(
+                    "memory locked (present pages only: RLIMIT_MEMLOCK {limit_text} leaves no room for more)"
                 ),
-                Err(e) => (
-                    format!("memory not locked (mlockall: {e}; RLIMIT_MEMLOCK {limit_text})"),
-                    false,
-                ),
-            }
+                true,
+            ),
+            Err(e) => (
+                format!("memory not locked (mlockall: {e}; RLIMIT_MEMLOCK {limit_text})"),
+                false,
+            ),
         }
-        _ => ("memory locked".to_owned(), false),
+    }
+}
+
+/// Whether `MCL_FUTURE` may stay on, given the soft `RLIMIT_MEMLOCK` (`None`: unlimited) and
+/// the bytes locked now (`None`: unknown).
+#[cfg(unix)]
+fn keep_future(limit: Option<u64>, locked: Option<u64>) -> bool {
+    match (limit, locked) {
+        (None, _) => true,
+        // More locked than the limit: it is not enforced for us (CAP_IPC_LOCK).
+        (Some(l), Some(locked)) if locked > l => true,
+        (Some(l), Some(locked)) => l - locked >= FUTURE_HEADROOM,
+        (Some(_), None) => false,
     }
 }
 
@@ -925,6 +931,20 @@ mod tests {
         assert!(peer_allowed(1000, 1000));
         assert!(!peer_allowed(0, 1000));
         assert!(!peer_allowed(1001, 1000));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn future_locking_only_with_room_to_spare() {
+        const MIB: u64 = 1 << 20;
+        assert!(keep_future(None, Some(100 * MIB)));
+        assert!(
+            keep_future(Some(8 * MIB), Some(80 * MIB)),
+            "limit not enforced"
+        );
+        assert!(keep_future(Some(2048 * MIB), Some(80 * MIB)));
+        assert!(!keep_future(Some(300 * MIB), Some(80 * MIB)));
+        assert!(!keep_future(Some(8 * MIB), None));
     }
 
     #[cfg(unix)]
