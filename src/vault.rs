@@ -709,6 +709,15 @@ pub struct Lock {
 
 /// Takes the exclusive lock for a read-modify-write of the vault at `path` (blocking).
 pub fn lock(path: &Path) -> Result<Lock, VaultError> {
+    lock_with(path, true).map(|l| l.expect("a blocking lock is always taken"))
+}
+
+/// Takes the exclusive lock if it is free now; `None` while another process holds it.
+pub fn try_lock(path: &Path) -> Result<Option<Lock>, VaultError> {
+    lock_with(path, false)
+}
+
+fn lock_with(path: &Path, wait: bool) -> Result<Option<Lock>, VaultError> {
     let lp = lock_path(path);
     if let Some(dir) = lp.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
@@ -723,8 +732,16 @@ pub fn lock(path: &Path) -> Result<Lock, VaultError> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let file = opts.open(&lp).map_err(io)?;
-    file.lock().map_err(io)?;
-    Ok(Lock { _file: file })
+    if wait {
+        file.lock().map_err(io)?;
+    } else {
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+    }
+    Ok(Some(Lock { _file: file }))
 }
 
 /// Writes `bytes` as the new vault at `path`, crash-safely; the old one becomes `<vault>.bak`.

@@ -193,6 +193,10 @@ fn unlock_gives_codes_without_passphrase_until_lock_or_vault_change() {
     drop(std::os::unix::net::UnixListener::bind(&sockets[0]).unwrap());
     assert!(sockets[0].exists());
     assert_eq!(f.exit(&["code", "example", "--at", &at]), 4);
+    // Writes too fall back to the vault file, which needs the passphrase.
+    let before = std::fs::read(&f.env.vault).unwrap();
+    assert_eq!(f.exit(&["rename", "example", "renamed"]), 4);
+    assert_eq!(std::fs::read(&f.env.vault).unwrap(), before);
     f.ok_with_pass(&["unlock", "--for", "5m"], "");
     assert_eq!(f.ok(&["code", "example", "--at", &at]), format!("{want}\n"));
 

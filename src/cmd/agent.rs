@@ -467,6 +467,20 @@ mod unix {
         Ok(())
     }
 
+    /// The vault's lock, waiting up to 5 s for another writer to finish.
+    fn lock_briefly(path: &Path) -> Result<Option<vault::Lock>, vault::VaultError> {
+        let until = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(lock) = vault::try_lock(path)? {
+                return Ok(Some(lock));
+            }
+            if Instant::now() >= until {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn stale() -> Reply {
         Reply::error(
             ErrorKind::Stale,
@@ -549,8 +563,14 @@ mod unix {
         /// the file and the agent's copy as they were.
         fn write(&mut self, change: Change) -> (Reply, bool) {
             let path = self.session.path().to_owned();
-            let lock = match vault::lock(&path) {
-                Ok(l) => l,
+            let lock = match lock_briefly(&path) {
+                Ok(Some(l)) => l,
+                // Held by a command waiting at a passphrase prompt, perhaps: that client waits
+                // on the file as it would without an agent, and the agent keeps serving.
+                Ok(None) => {
+                    let busy = "the vault is locked by another authcli command";
+                    return (Reply::error(ErrorKind::Unsupported, busy), true);
+                }
                 Err(e) => return (refusal(&anyhow::Error::from(e)), true),
             };
             if FileStamp::of(&path) != Some(self.stamp) {
