@@ -375,7 +375,7 @@ pub use unix::*;
 #[cfg(unix)]
 mod unix {
     use std::fs;
-    use std::io::{self, BufRead, BufReader, Read, Write};
+    use std::io::{self, Read, Write};
     use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
@@ -505,26 +505,79 @@ mod unix {
         stream
             .set_write_timeout(Some(Duration::from_secs(5)))
             .map_err(io_err)?;
-        stream.write_all(&json_line(req)?).map_err(io_err)?;
-        let mut answer = Zeroizing::new(String::new());
-        BufReader::new(stream.take(MAX_LINE))
-            .read_line(&mut answer)
-            .map_err(io_err)?;
-        if answer.is_empty() {
+        stream.write_all(&json_line(req)?.0).map_err(io_err)?;
+        let answer = read_line(&mut stream).map_err(io_err)?;
+        if answer.0.is_empty() {
             // It hung up: exiting (vault changed, time up) while we connected.
             return Ok(None);
         }
-        serde_json::from_str(&answer)
+        serde_json::from_slice(&answer.0)
             .map(Some)
             .map_err(|e| AgentError::Protocol(e.to_string()))
     }
 
+    /// A byte buffer that zeroizes what it held, also the old allocations when it grows.
+    pub(super) struct SecretBuf(pub(super) Zeroizing<Vec<u8>>);
+
+    impl SecretBuf {
+        fn new() -> Self {
+            Self(Zeroizing::new(Vec::with_capacity(4096)))
+        }
+    }
+
+    impl Write for SecretBuf {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let needed = self.0.len() + data.len();
+            if needed > self.0.capacity() {
+                let mut bigger =
+                    Zeroizing::new(Vec::with_capacity(needed.max(2 * self.0.capacity())));
+                bigger.extend_from_slice(&self.0);
+                // The old buffer is zeroized as it is dropped here.
+                self.0 = bigger;
+            }
+            self.0.extend_from_slice(data);
+            Ok(data.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
     /// `value` as one JSON line in a zeroizing buffer.
-    fn json_line(value: &impl serde::Serialize) -> Result<Zeroizing<Vec<u8>>, AgentError> {
-        let mut line = Zeroizing::new(Vec::with_capacity(4096));
-        serde_json::to_writer(&mut *line, value)
+    fn json_line(value: &impl serde::Serialize) -> Result<SecretBuf, AgentError> {
+        let mut line = SecretBuf::new();
+        serde_json::to_writer(&mut line, value).map_err(|e| AgentError::Protocol(e.to_string()))?;
+        line.write_all(b"\n")
             .map_err(|e| AgentError::Protocol(e.to_string()))?;
-        line.push(b'\n');
+        Ok(line)
+    }
+
+    /// Reads one line (up to [`MAX_LINE`] bytes, newline included) into a zeroizing buffer,
+    /// without a `BufReader`, whose buffer would keep a copy; empty at end of file.
+    pub(super) fn read_line(mut r: impl Read) -> io::Result<SecretBuf> {
+        let mut line = SecretBuf::new();
+        let mut chunk = Zeroizing::new([0u8; 4096]);
+        loop {
+            let n = match r.read(&mut chunk[..]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let data = &chunk[..n];
+            if let Some(end) = data.iter().position(|&b| b == b'\n') {
+                line.write_all(&data[..=end])?;
+                break;
+            }
+            line.write_all(data)?;
+            if line.0.len() as u64 > MAX_LINE {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("a line longer than {} MiB", MAX_LINE >> 20),
+                ));
+            }
+        }
         Ok(line)
     }
 
@@ -622,14 +675,13 @@ mod unix {
             self.0.set_nonblocking(false)?;
             self.0.set_read_timeout(Some(Duration::from_secs(2)))?;
             self.0.set_write_timeout(Some(Duration::from_secs(2)))?;
-            let mut line = Zeroizing::new(String::new());
-            BufReader::new((&self.0).take(MAX_LINE)).read_line(&mut line)?;
-            let req: Request = match serde_json::from_str(&line) {
+            let line = read_line(&self.0)?;
+            let req: Request = match serde_json::from_slice(&line.0) {
                 Ok(r) => r,
                 Err(e) => {
                     // A client of another version is told so, rather than that its request
                     // is malformed.
-                    let v = serde_json::from_str::<serde_json::Value>(&line)
+                    let v = serde_json::from_slice::<serde_json::Value>(&line.0)
                         .ok()
                         .and_then(|v| v.get("v").and_then(serde_json::Value::as_u64));
                     let msg = match v {
@@ -651,7 +703,7 @@ mod unix {
         /// Writes the reply line.
         pub fn reply(mut self, reply: &Reply) -> io::Result<()> {
             let line = json_line(reply).map_err(io::Error::other)?;
-            self.0.write_all(&line)
+            self.0.write_all(&line.0)
         }
     }
 
@@ -931,6 +983,18 @@ mod tests {
         assert!(peer_allowed(1000, 1000));
         assert!(!peer_allowed(0, 1000));
         assert!(!peer_allowed(1001, 1000));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lines_are_read_whole_across_chunks_and_stop_at_the_newline() {
+        let long = "x".repeat(10_000);
+        let input = format!("{long}\nrest");
+        let line = unix::read_line(input.as_bytes()).unwrap();
+        assert_eq!(line.0.as_slice(), format!("{long}\n").as_bytes());
+        assert!(unix::read_line(&b""[..]).unwrap().0.is_empty());
+        let huge = vec![b'y'; usize::try_from(MAX_LINE).unwrap() + 5000];
+        assert!(unix::read_line(huge.as_slice()).is_err());
     }
 
     #[cfg(unix)]
