@@ -7,6 +7,11 @@
 //! `<tmp>/authcli-<uid>/`, each 0700 and owned by the user). Every connection's peer must have
 //! our uid (`SO_PEERCRED` on Linux, `getpeereid` on macOS and the BSDs); others are refused.
 //!
+//! The agent process hardens itself here too: not dumpable, memory locked where
+//! `RLIMIT_MEMLOCK` allows ([`lock_memory`]), SIGHUP/SIGTERM/SIGINT turned into a clean exit
+//! ([`exit_on_signals`]). Request and reply lines are zeroized after use: a `write` carries
+//! secrets to the agent and an `export` reply carries them back.
+//!
 //! Unix only for now: on other platforms [`supported`] is false and the client never connects.
 
 use std::path::{Path, PathBuf};
@@ -756,7 +761,7 @@ const FUTURE_HEADROOM: u64 = 512 << 20;
 
 /// Keeps the agent's memory out of swap where the OS allows, best effort:
 /// `mlockall(MCL_CURRENT | MCL_FUTURE)`. Under a finite `RLIMIT_MEMLOCK` that leaves less than
-/// [`FUTURE_HEADROOM`] free (the usual 8 MiB for users without `CAP_IPC_LOCK`), future pages are
+/// 512 MiB free (the usual 8 MiB for users without `CAP_IPC_LOCK`), future pages are
 /// not locked: a refused allocation would kill the agent in the middle of a write. Returns how
 /// it went in a few words, for `status`, and whether only the present pages are locked (then
 /// [`relock_present`] after the heap grew keeps new accounts locked).

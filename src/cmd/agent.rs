@@ -1,6 +1,6 @@
 //! `unlock`, `lock`, `status`, the agent process itself (hidden `__agent`), and the calls that
 //! commands make to it first: [`ask`] (codes, listings, lookups), [`export`] (accounts with
-//! secrets, for `export` and `watch`) and [`write`] (changes, which the agent writes to the
+//! secrets, for `export` and `watch`) and [`write()`] (changes, which the agent writes to the
 //! vault file itself).
 //!
 //! `unlock` starts the same binary as `authcli --vault CANONICAL __agent SECONDS` in its own
