@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+pub mod fast;
+
 /// A TOTP/HOTP authenticator for the terminal, with an age-encrypted vault.
 ///
 /// Add accounts from a screenshot of a "scan this QR code" page, print codes for people and

@@ -64,11 +64,11 @@ impl Secret {
     /// Parses a base32 secret as people paste it: any case, with or without `=` padding,
     /// spaces or dashes between groups. Trailing bits need not be zero.
     pub fn parse_base32(text: &str) -> Result<Self, SecretError> {
-        let norm: Zeroizing<String> = Zeroizing::new(
+        let mut norm = Zeroizing::new(String::with_capacity(text.len()));
+        norm.extend(
             text.chars()
                 .filter(|c| !matches!(c, ' ' | '-' | '=' | '\t' | '\n' | '\r'))
-                .map(|c| c.to_ascii_uppercase())
-                .collect(),
+                .map(|c| c.to_ascii_uppercase()),
         );
         if norm.is_empty() {
             return Err(SecretError::Empty);

@@ -655,7 +655,7 @@ fn craft_vault(env: &Env, toml: &str) -> Vec<u8> {
     let ids = authcli::vault::load_identity(&env.key).unwrap();
     authcli::vault::encrypt(
         toml.as_bytes(),
-        &authcli::vault::Protection::Recipients(ids.recipients),
+        &authcli::vault::Protection::Recipients(ids.recipients()),
     )
     .unwrap()
 }
@@ -666,7 +666,9 @@ fn bad_vault_files_are_refused_and_left_untouched() {
     let env = Env::with_key_vault();
     env.add_secret("a", "JBSWY3DPEHPK3PXP", &["--issuer", "Example"]);
     let good = env.vault_bytes();
-    let recipients = authcli::vault::load_identity(&env.key).unwrap().recipients;
+    let recipients = authcli::vault::load_identity(&env.key)
+        .unwrap()
+        .recipients();
     let header_end = good.windows(4).position(|w| w == b"\n---").unwrap();
     let mut cases: Vec<(String, Vec<u8>, i32, &str)> = vec![
         ("empty file".into(), vec![], 1, "not an authcli vault"),

@@ -24,7 +24,7 @@ pub fn create(ctx: &Ctx, extra_recipients: &[String]) -> Result<()> {
         let mut recipients = if id_path.exists() {
             let ids = vault::load_identity(id_path)?;
             eprintln!("using identity {}", id_path.display());
-            ids.recipients
+            ids.recipients()
         } else {
             let r = vault::generate_identity(id_path)?;
             eprintln!(

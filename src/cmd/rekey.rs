@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
     }
     if let (false, Some(id)) = (session.is_passphrase(), &ctx.identity)
         && let Ok(ids) = vault::load_identity(id)
-        && !ids.recipients.iter().any(|r| recipients.contains(r))
+        && !ids.recipients().iter().any(|r| recipients.contains(r))
     {
         eprintln!(
             "warning: the identity {} no longer opens the vault; keep one of the remaining identities safe",
@@ -99,7 +99,7 @@ fn starting_recipients(session: &super::Session, args: &RekeyArgs) -> Result<Vec
         if id_path.exists() {
             let ids = vault::load_identity(id_path)?;
             eprintln!("using identity {}", id_path.display());
-            return Ok(ids.recipients);
+            return Ok(ids.recipients());
         }
         let r = vault::generate_identity(id_path)?;
         eprintln!(
