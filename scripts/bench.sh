@@ -33,10 +33,16 @@ for n in 1 100 10000; do
   v=$(make_vault $n)
   q=service$((n / 2))
   printf '\n-- %d accounts (vault %s KiB) --\n' "$n" $(( $(stat -c %s "$v") / 1024 ))
-  hyperfine -N --warmup 5 --runs 50 --style basic \
+  hyperfine -N --warmup 10 --runs 200 --style basic \
     "$bin --vault $v code $q" \
     "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'
 done
+
+echo
+echo "== startup floor: authcli with nothing to open (exits 1 at once: no such vault) vs oathtool =="
+hyperfine -N -i --warmup 20 --runs 200 --style basic \
+  "$bin --vault $work/missing.age code x" \
+  "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'
 
 echo
 echo "== TOML parse floor at 10,000 accounts =="
@@ -60,6 +66,6 @@ AUTHCLI_VAULT=$work/pass.age "$bin" unlock --for 5m 2>/dev/null
 trap 'AUTHCLI_VAULT=$work/pass.age "$bin" lock 2>/dev/null; rm -rf "$work"' EXIT
 unset AUTHCLI_PASSPHRASE  # from here on only the agent can open the vault
 "$bin" --vault "$work/pass.age" code x >/dev/null || { echo "the agent did not answer" >&2; exit 1; }
-hyperfine -N --warmup 5 --runs 50 --style basic \
+hyperfine -N --warmup 10 --runs 200 --style basic \
   "$bin --vault $work/pass.age code x" \
   "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'
