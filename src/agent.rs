@@ -390,6 +390,7 @@ pub fn peer_allowed(peer_uid: u32, my_uid: u32) -> bool {
 }
 
 /// Parses a request line; `Err` carries the reply for a malformed one or another version.
+#[allow(clippy::result_large_err)] // The error is the reply to send, as `Connection::read` has it.
 pub(crate) fn parse_request(line: &[u8]) -> Result<Request, Reply> {
     let req: Request = match serde_json::from_slice(line) {
         Ok(r) => r,
@@ -502,12 +503,8 @@ mod unix {
     use std::path::{Path, PathBuf};
     use std::time::{Duration, Instant};
 
-    use super::{
-        AgentError, Reply, Request, json_line, parse_request, peer_allowed, read_line, socket_name,
-    };
-    // For the tests, which read lines through this module.
-    #[cfg(test)]
     pub(super) use super::read_line;
+    use super::{AgentError, Reply, Request, json_line, parse_request, peer_allowed, socket_name};
 
     /// Our uid.
     pub fn my_uid() -> u32 {
