@@ -69,9 +69,16 @@ pub fn socket_path(canonical_vault: &Path) -> Result<PathBuf, AgentError> {
         .with_extension("token"))
 }
 
-/// The pipe name for a token file.
+/// The pipe name for a token file. USER is the profile folder's name, from the shell's known
+/// folder (not `%USERNAME%`, which a client's environment may lack or differ in: every client
+/// must arrive at the agent's name).
 pub fn pipe_name(token_path: &Path) -> String {
-    let user = std::env::var("USERNAME").unwrap_or_default();
+    let home = dirs::home_dir();
+    let user = home
+        .as_deref()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     token::pipe_name(token_path, &user)
 }
 
@@ -246,12 +253,9 @@ impl Drop for Server {
 fn accept_loop(listener: &np::Listener, tx: &mpsc::Sender<Pending>, closed: &Arc<AtomicBool>) {
     let pending = Arc::new(AtomicUsize::new(0));
     while !closed.load(Ordering::SeqCst) {
-        let stream = match listener.accept() {
-            Ok(s) => s,
-            Err(_) => {
-                std::thread::sleep(Duration::from_millis(20));
-                continue;
-            }
+        let Ok(stream) = listener.accept() else {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
         };
         if pending.load(Ordering::SeqCst) >= MAX_PENDING {
             continue;
