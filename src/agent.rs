@@ -12,13 +12,18 @@
 //! ([`exit_on_signals`]). Request and reply lines are zeroized after use: a `write` carries
 //! secrets to the agent and an `export` reply carries them back.
 //!
-//! Unix only for now: on other platforms [`supported`] is false and the client never connects.
+//! On Windows the transport is a named pipe instead, with an access token in place of the uid
+//! check (the module `windows` says why that equals "the current user only"; [`token`] holds the
+//! token's platform-independent part). Elsewhere [`supported`] is false and the client never
+//! connects.
 
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::account::Summary;
 use crate::vault::StoredAccount;
@@ -38,7 +43,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Whether this platform has the agent.
 pub const fn supported() -> bool {
-    cfg!(unix)
+    cfg!(any(unix, windows))
 }
 
 /// What can go wrong talking to or running an agent.
@@ -68,6 +73,16 @@ pub enum AgentError {
         peer: u32,
         /// Ours.
         me: u32,
+    },
+    /// The pipe is served by another process than the agent its token file names (Windows).
+    #[error(
+        "refusing the agent pipe: it is served by process {server}, not the agent (process {agent})"
+    )]
+    WrongServer {
+        /// The process serving the pipe, as far as known (0: unknown).
+        server: u32,
+        /// The agent's process id, from its token file.
+        agent: u32,
     },
 }
 
@@ -374,21 +389,122 @@ pub fn peer_allowed(peer_uid: u32, my_uid: u32) -> bool {
     peer_uid == my_uid
 }
 
+/// Parses a request line; `Err` carries the reply for a malformed one or another version.
+#[allow(clippy::result_large_err)] // The error is the reply to send, as `Connection::read` has it.
+pub(crate) fn parse_request(line: &[u8]) -> Result<Request, Reply> {
+    let req: Request = match serde_json::from_slice(line) {
+        Ok(r) => r,
+        Err(e) => {
+            // A client of another version is told so, rather than that its request is
+            // malformed.
+            let v = serde_json::from_slice::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v.get("v").and_then(serde_json::Value::as_u64));
+            let msg = match v {
+                Some(v) if v != u64::from(VERSION) => version_error(v),
+                _ => format!("malformed request: {e}"),
+            };
+            return Err(Reply::error(ErrorKind::BadRequest, msg));
+        }
+    };
+    if req.v != VERSION {
+        return Err(Reply::error(
+            ErrorKind::BadRequest,
+            version_error(u64::from(req.v)),
+        ));
+    }
+    Ok(req)
+}
+
+fn version_error(v: u64) -> String {
+    format!("protocol version {v} is not supported (this agent speaks {VERSION})")
+}
+
+/// A byte buffer that zeroizes what it held, also the old allocations when it grows.
+pub(crate) struct SecretBuf(pub(crate) Zeroizing<Vec<u8>>);
+
+impl SecretBuf {
+    pub(crate) fn new() -> Self {
+        Self(Zeroizing::new(Vec::with_capacity(4096)))
+    }
+}
+
+impl Write for SecretBuf {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let needed = self.0.len() + data.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(2 * self.0.capacity())));
+            bigger.extend_from_slice(&self.0);
+            // The old buffer is zeroized as it is dropped here.
+            self.0 = bigger;
+        }
+        self.0.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `value` as one JSON line in a zeroizing buffer.
+pub(crate) fn json_line(value: &impl serde::Serialize) -> Result<SecretBuf, AgentError> {
+    let mut line = SecretBuf::new();
+    serde_json::to_writer(&mut line, value).map_err(|e| AgentError::Protocol(e.to_string()))?;
+    line.write_all(b"\n")
+        .map_err(|e| AgentError::Protocol(e.to_string()))?;
+    Ok(line)
+}
+
+/// Reads one line (up to [`MAX_LINE`] bytes, newline included) into a zeroizing buffer,
+/// without a `BufReader`, whose buffer would keep a copy; empty at end of file.
+pub(crate) fn read_line(mut r: impl Read) -> io::Result<SecretBuf> {
+    let mut line = SecretBuf::new();
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    loop {
+        let n = match r.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let data = &chunk[..n];
+        if let Some(end) = data.iter().position(|&b| b == b'\n') {
+            line.write_all(&data[..=end])?;
+            break;
+        }
+        line.write_all(data)?;
+        if line.0.len() as u64 > MAX_LINE {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("a line longer than {} MiB", MAX_LINE >> 20),
+            ));
+        }
+    }
+    Ok(line)
+}
+
+pub mod token;
+
 #[cfg(unix)]
 pub use unix::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
 
 #[cfg(unix)]
 mod unix {
     use std::fs;
-    use std::io::{self, Read, Write};
+    use std::io::{self, Write};
     use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
     use std::time::{Duration, Instant};
 
-    use zeroize::Zeroizing;
-
-    use super::{AgentError, MAX_LINE, Reply, Request, peer_allowed, socket_name};
+    pub(super) use super::read_line;
+    use super::{AgentError, Reply, Request, json_line, parse_request, peer_allowed, socket_name};
 
     /// Our uid.
     pub fn my_uid() -> u32 {
@@ -521,71 +637,6 @@ mod unix {
             .map_err(|e| AgentError::Protocol(e.to_string()))
     }
 
-    /// A byte buffer that zeroizes what it held, also the old allocations when it grows.
-    pub(super) struct SecretBuf(pub(super) Zeroizing<Vec<u8>>);
-
-    impl SecretBuf {
-        fn new() -> Self {
-            Self(Zeroizing::new(Vec::with_capacity(4096)))
-        }
-    }
-
-    impl Write for SecretBuf {
-        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-            let needed = self.0.len() + data.len();
-            if needed > self.0.capacity() {
-                let mut bigger =
-                    Zeroizing::new(Vec::with_capacity(needed.max(2 * self.0.capacity())));
-                bigger.extend_from_slice(&self.0);
-                // The old buffer is zeroized as it is dropped here.
-                self.0 = bigger;
-            }
-            self.0.extend_from_slice(data);
-            Ok(data.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    /// `value` as one JSON line in a zeroizing buffer.
-    fn json_line(value: &impl serde::Serialize) -> Result<SecretBuf, AgentError> {
-        let mut line = SecretBuf::new();
-        serde_json::to_writer(&mut line, value).map_err(|e| AgentError::Protocol(e.to_string()))?;
-        line.write_all(b"\n")
-            .map_err(|e| AgentError::Protocol(e.to_string()))?;
-        Ok(line)
-    }
-
-    /// Reads one line (up to [`MAX_LINE`] bytes, newline included) into a zeroizing buffer,
-    /// without a `BufReader`, whose buffer would keep a copy; empty at end of file.
-    pub(super) fn read_line(mut r: impl Read) -> io::Result<SecretBuf> {
-        let mut line = SecretBuf::new();
-        let mut chunk = Zeroizing::new([0u8; 4096]);
-        loop {
-            let n = match r.read(&mut chunk[..]) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            let data = &chunk[..n];
-            if let Some(end) = data.iter().position(|&b| b == b'\n') {
-                line.write_all(&data[..=end])?;
-                break;
-            }
-            line.write_all(data)?;
-            if line.0.len() as u64 > MAX_LINE {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("a line longer than {} MiB", MAX_LINE >> 20),
-                ));
-            }
-        }
-        Ok(line)
-    }
-
     /// A bound agent socket; removed on drop while it is still ours.
     pub struct Server {
         listener: UnixListener,
@@ -681,28 +732,7 @@ mod unix {
             self.0.set_read_timeout(Some(Duration::from_secs(2)))?;
             self.0.set_write_timeout(Some(Duration::from_secs(2)))?;
             let line = read_line(&self.0)?;
-            let req: Request = match serde_json::from_slice(&line.0) {
-                Ok(r) => r,
-                Err(e) => {
-                    // A client of another version is told so, rather than that its request
-                    // is malformed.
-                    let v = serde_json::from_slice::<serde_json::Value>(&line.0)
-                        .ok()
-                        .and_then(|v| v.get("v").and_then(serde_json::Value::as_u64));
-                    let msg = match v {
-                        Some(v) if v != u64::from(super::VERSION) => version_error(v),
-                        _ => format!("malformed request: {e}"),
-                    };
-                    return Ok(Err(Reply::error(super::ErrorKind::BadRequest, msg)));
-                }
-            };
-            if req.v != super::VERSION {
-                return Ok(Err(Reply::error(
-                    super::ErrorKind::BadRequest,
-                    version_error(u64::from(req.v)),
-                )));
-            }
-            Ok(Ok(req))
+            Ok(parse_request(&line.0))
         }
 
         /// Writes the reply line.
@@ -710,13 +740,6 @@ mod unix {
             let line = json_line(reply).map_err(io::Error::other)?;
             self.0.write_all(&line.0)
         }
-    }
-
-    fn version_error(v: u64) -> String {
-        format!(
-            "protocol version {v} is not supported (this agent speaks {})",
-            super::VERSION
-        )
     }
 
     /// The vault file's identity and size: the agent exits when it changes.
@@ -862,6 +885,29 @@ pub fn exit_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
         }
     }
     flag
+}
+
+/// Where memory cannot be locked here (Windows: `VirtualLock` of the heap would need unsafe
+/// code of our own): says so, for `status`.
+#[cfg(not(unix))]
+pub fn lock_memory() -> (String, bool) {
+    (
+        "memory not locked (not supported on this platform yet)".to_owned(),
+        false,
+    )
+}
+
+/// Nothing to lock again where [`lock_memory`] locks nothing.
+#[cfg(not(unix))]
+pub fn relock_present() {}
+
+/// A flag that nothing raises where there are no signals to wait for. On Windows the agent
+/// is a detached process without a console: no Ctrl-C or console-close event reaches it, and
+/// logoff ends it outright (its token file is then left behind; the pipe is gone with the
+/// process, so clients find no agent, and the next agent replaces the file).
+#[cfg(not(unix))]
+pub fn exit_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false))
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@
 //! - [`export`]: accounts → authcli JSON, QR codes (terminal and PNG).
 //! - [`clipboard`]: copy with auto-clear through a detached helper (arboard).
 //! - [`watch`]: the live full-screen view (ratatui + crossterm): state, keys, drawing.
-//! - [`agent`]: the unlock agent's socket, JSON-line protocol and peer check (Unix).
+//! - [`agent`]: the unlock agent's socket (a named pipe and token file on Windows), JSON-line
+//!   protocol and peer check.
 //! - [`config`]: the optional configuration file (`unlock_by_default`, `unlock_for`).
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
 //!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.

@@ -3,7 +3,9 @@
 
 mod common;
 
+#[cfg(unix)]
 use std::process::Stdio;
+#[cfg(unix)]
 use std::time::Duration;
 
 use common::{Env, have};

@@ -15,6 +15,9 @@
 //! to the file (another process, `passwd`, a sync) ends the agent: checked before each answer
 //! and four times a second. It also ends on `lock`, when its time is up, when its socket is
 //! removed (logout empties `$XDG_RUNTIME_DIR`), and on SIGHUP, SIGTERM or SIGINT.
+//!
+//! The same code runs on Unix and Windows; `crate::agent` has the transport of each (a Unix
+//! socket, or a named pipe with a token file standing for the socket's path).
 
 use anyhow::Result;
 
@@ -28,7 +31,7 @@ use crate::cli::{AgentServeArgs, UnlockArgs};
 /// A query that matches no or several accounts is the same exit-3 error as without the agent,
 /// and a refused change the same error as the vault file gives.
 pub fn ask(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     {
         use super::QueryError;
         use crate::agent::{self, ErrorKind};
@@ -59,7 +62,7 @@ pub fn ask(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
             }
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = (ctx, op);
         Ok(None)
@@ -121,10 +124,10 @@ pub fn start_if_configured(ctx: &Ctx) {
     if !ctx.wants_agent() {
         return;
     }
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     {
         let env = std::env::var("AUTHCLI_UNLOCK_FOR").ok();
-        let started = duration(ctx, env.as_deref()).and_then(|d| unix::unlock(ctx, d));
+        let started = duration(ctx, env.as_deref()).and_then(|d| running::unlock(ctx, d));
         if let Err(e) = started {
             eprintln!("authcli: warning: unlock_by_default: could not start the agent: {e:#}");
         }
@@ -144,14 +147,14 @@ fn duration(ctx: &Ctx, given: Option<&str>) -> Result<std::time::Duration> {
 }
 
 /// The agent socket for this vault, if the vault exists.
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 fn socket_for(ctx: &Ctx) -> Option<std::path::PathBuf> {
     let canonical = std::fs::canonicalize(&ctx.vault_path).ok()?;
     crate::agent::socket_path(&canonical).ok()
 }
 
 /// "14m 5s", "2h 3m", "40s".
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 fn human(secs: u64) -> String {
     match secs {
         0..60 => format!("{secs}s"),
@@ -160,12 +163,12 @@ fn human(secs: u64) -> String {
     }
 }
 
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 fn datetime(unix: u64) -> String {
     crate::time::to_datetime(i64::try_from(unix).unwrap_or(i64::MAX)).to_string()
 }
 
-#[cfg(not(unix))]
+#[cfg(not(any(unix, windows)))]
 fn unsupported() -> anyhow::Error {
     crate::agent::AgentError::Unsupported.into()
 }
@@ -173,11 +176,11 @@ fn unsupported() -> anyhow::Error {
 /// Runs `unlock`.
 pub fn unlock(ctx: &Ctx, args: &UnlockArgs) -> Result<()> {
     let duration = duration(ctx, args.duration.as_deref())?;
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     {
-        unix::unlock(ctx, duration)
+        running::unlock(ctx, duration)
     }
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = (ctx, duration);
         Err(unsupported())
@@ -186,7 +189,7 @@ pub fn unlock(ctx: &Ctx, args: &UnlockArgs) -> Result<()> {
 
 /// Runs `lock`.
 pub fn lock(ctx: &Ctx) -> Result<()> {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     {
         let path = ctx.vault_path.display();
         let locked = match socket_for(ctx) {
@@ -200,7 +203,7 @@ pub fn lock(ctx: &Ctx) -> Result<()> {
         }
         Ok(())
     }
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = ctx;
         Err(unsupported())
@@ -209,7 +212,7 @@ pub fn lock(ctx: &Ctx) -> Result<()> {
 
 /// Runs `status`: one line on stdout.
 pub fn status(ctx: &Ctx) -> Result<()> {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     {
         let line = match ask_raw(ctx, Op::Status)? {
             Some(Body::Status {
@@ -230,7 +233,7 @@ pub fn status(ctx: &Ctx) -> Result<()> {
         };
         crate::output::print_line(&line)
     }
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = ctx;
         Err(unsupported())
@@ -239,7 +242,7 @@ pub fn status(ctx: &Ctx) -> Result<()> {
 
 /// Ends the agent on `socket`, also one of an older protocol version (after an upgrade);
 /// whether one answered.
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 fn lock_socket(socket: &std::path::Path) -> Result<bool> {
     use crate::agent::{ErrorKind, Request};
     let answer = crate::agent::request(socket, &Request::new(Op::Lock))?;
@@ -256,7 +259,7 @@ fn lock_socket(socket: &std::path::Path) -> Result<bool> {
 }
 
 /// Sends `op` and returns any answer (errors included) but connection failures.
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 fn ask_raw(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
     let Some(socket) = socket_for(ctx) else {
         return Ok(None);
@@ -266,19 +269,19 @@ fn ask_raw(ctx: &Ctx, op: Op) -> Result<Option<Body>> {
 
 /// Runs the agent (hidden `__agent SECONDS`).
 pub fn serve(ctx: &Ctx, args: &AgentServeArgs) -> Result<()> {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     {
-        unix::serve(ctx, args.seconds)
+        running::serve(ctx, args.seconds)
     }
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = (ctx, args);
         Err(unsupported())
     }
 }
 
-#[cfg(unix)]
-mod unix {
+#[cfg(any(unix, windows))]
+mod running {
     use std::io::Write;
     use std::path::Path;
     use std::process::Command;
