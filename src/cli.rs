@@ -126,8 +126,8 @@ Examples:
 
     /// Unlock a passphrase vault once: a background agent serves the other commands until it ends
     #[command(
-        after_help = "The agent holds the decrypted accounts in memory and answers only your own user on a
-private Unix socket. Codes, listings, export and watch ask it, and add, remove, rename, import
+        after_help = "The agent holds the decrypted accounts in memory and answers only your own user (a
+private Unix socket; on Windows a named pipe with a per-agent token in your profile). Codes, listings, export and watch ask it, and add, remove, rename, import
 and HOTP codes have it write the vault file, without the passphrase. It ends with `authcli
 lock`, when its time is up, on logout, or when the vault file changes otherwise (`passwd`,
 `rekey`, another program). `unlock_by_default = true` in the config file starts it after any
