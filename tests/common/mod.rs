@@ -138,42 +138,35 @@ pub fn have(tool: &str) -> bool {
 
 /// oathtool's TOTP code, the independent oracle.
 pub fn oathtool_totp(secret_b32: &str, alg: &str, digits: u8, period: u32, t: u64) -> String {
-    let out = Command::new("oathtool")
-        .args([
-            &format!("--totp={alg}"),
-            "-d",
-            &digits.to_string(),
-            "-s",
-            &format!("{period}s"),
-            "-N",
-            &format!("@{t}"),
-            "-b",
-            secret_b32,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    oathtool(&[
+        &format!("--totp={alg}"),
+        "-d",
+        &digits.to_string(),
+        "-s",
+        &format!("{period}s"),
+        "-N",
+        &format!("@{t}"),
+        "-b",
+        secret_b32,
+    ])
 }
 
 /// oathtool's HOTP code for `counter`, the independent oracle.
 pub fn oathtool_hotp(secret_b32: &str, digits: u8, counter: u64) -> String {
-    let out = Command::new("oathtool")
-        .args([
-            "--hotp",
-            "-d",
-            &digits.to_string(),
-            "-c",
-            &counter.to_string(),
-            "-b",
-            secret_b32,
-        ])
-        .output()
-        .unwrap();
+    oathtool(&[
+        "--hotp",
+        "-d",
+        &digits.to_string(),
+        "-c",
+        &counter.to_string(),
+        "-b",
+        secret_b32,
+    ])
+}
+
+/// Runs oathtool and returns its one line of output.
+fn oathtool(args: &[&str]) -> String {
+    let out = Command::new("oathtool").args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
