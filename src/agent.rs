@@ -374,6 +374,20 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(total))
 }
 
+/// The vault's canonical path, which names its agent. On Windows without the `\\?\` prefix
+/// that `canonicalize` adds to drive paths (so `status` shows `C:\…`); UNC paths keep it.
+pub fn canonical_vault(path: &Path) -> std::io::Result<PathBuf> {
+    let canonical = std::fs::canonicalize(path)?;
+    #[cfg(windows)]
+    if let Some(rest) = canonical.to_str().and_then(|s| s.strip_prefix(r"\\?\"))
+        && rest.as_bytes().get(1) == Some(&b':')
+        && rest.len() < 260
+    {
+        return Ok(PathBuf::from(rest));
+    }
+    Ok(canonical)
+}
+
 /// The socket's file name for a vault: a hash of its canonical path, so several vaults can each
 /// have an agent.
 pub fn socket_name(canonical_vault: &Path) -> String {

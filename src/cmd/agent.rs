@@ -149,7 +149,7 @@ fn duration(ctx: &Ctx, given: Option<&str>) -> Result<std::time::Duration> {
 /// The agent socket for this vault, if the vault exists.
 #[cfg(any(unix, windows))]
 fn socket_for(ctx: &Ctx) -> Option<std::path::PathBuf> {
-    let canonical = std::fs::canonicalize(&ctx.vault_path).ok()?;
+    let canonical = crate::agent::canonical_vault(&ctx.vault_path).ok()?;
     crate::agent::socket_path(&canonical).ok()
 }
 
@@ -309,7 +309,7 @@ mod running {
             );
             return Ok(());
         }
-        let canonical = std::fs::canonicalize(path)
+        let canonical = agent::canonical_vault(path)
             .with_context(|| format!("could not resolve {}", path.display()))?;
         let socket = agent::socket_path(&canonical)?;
         let passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
