@@ -851,14 +851,34 @@ pub fn relock_present() {
     let _ = nix::sys::mman::mlockall(nix::sys::mman::MlockAllFlags::MCL_CURRENT);
 }
 
-/// The soft `RLIMIT_MEMLOCK` in bytes; `None` when unlimited.
+/// The soft `RLIMIT_MEMLOCK` in bytes; `None` when unlimited, or where there is no such limit
+/// (macOS: then `mlockall` itself says whether it can lock).
 #[cfg(unix)]
 fn memlock_limit() -> Option<u64> {
-    use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit};
-    match getrlimit(Resource::RLIMIT_MEMLOCK) {
-        Ok((soft, _)) if soft != RLIM_INFINITY => Some(soft),
-        _ => None,
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    {
+        use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit};
+        match getrlimit(Resource::RLIMIT_MEMLOCK) {
+            Ok((soft, _)) if soft != RLIM_INFINITY => Some(soft),
+            _ => None,
+        }
     }
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    )))]
+    None
 }
 
 /// Bytes this process has locked (`VmLck`), where the OS tells.
