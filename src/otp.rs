@@ -284,6 +284,11 @@ impl fmt::Display for Code {
 }
 
 impl Otp {
+    /// A TOTP with the otpauth defaults: SHA1, 6 digits, 30 s.
+    pub fn totp(secret: Secret) -> Result<Self, ParamError> {
+        Self::new(Kind::Totp, secret, Algorithm::Sha1, 6, 30, 0)
+    }
+
     /// Validates and builds. Digits 6..=10 (Steam: 5), period ≥ 1 s, a non-empty secret.
     /// `period` is ignored for HOTP and `counter` for timed kinds (pass 30 and 0).
     pub fn new(

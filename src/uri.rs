@@ -505,7 +505,7 @@ fn split_label(label: &str, issuer_param: Option<String>) -> (String, String) {
 /// ```
 /// use authcli::{account::Account, otp::{Algorithm, Kind, Otp, Secret}};
 /// let secret = Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap();
-/// let otp = Otp::new(Kind::Totp, secret, Algorithm::Sha1, 6, 30, 0).unwrap();
+/// let otp = Otp::totp(secret).unwrap();
 /// let acc = Account::new("ACME Co", "john.doe@email.com", otp);
 /// let uri = authcli::uri::to_otpauth(&acc);
 /// assert_eq!(

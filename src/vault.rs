@@ -872,15 +872,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Vault {
-        let otp = Otp::new(
-            Kind::Totp,
-            Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(),
-            Algorithm::Sha1,
-            6,
-            30,
-            0,
-        )
-        .unwrap();
+        let otp = Otp::totp(Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap()).unwrap();
         let mut a = Account::new("Microsoft", "nome.cognome@unipi.it", otp);
         a.name = "microsoft".into();
         a.added = Some(1_764_000_000);

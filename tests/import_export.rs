@@ -1035,15 +1035,7 @@ fn generated_files_in_every_json_format() {
             all.push(Account::new(
                 "Mail",
                 "me",
-                Otp::new(
-                    Kind::Totp,
-                    Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(),
-                    Algorithm::Sha1,
-                    6,
-                    30,
-                    0,
-                )
-                .unwrap(),
+                Otp::totp(Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap()).unwrap(),
             ));
         }
         if name == "bitwarden.json" {

@@ -166,20 +166,12 @@ mod tests {
 
     #[test]
     fn migration_batches_report_missing_codes() {
-        use crate::otp::{Algorithm, Kind, Otp, Secret};
+        use crate::otp::{Otp, Secret};
         let acc = |i: &str| {
             crate::account::Account::new(
                 i,
                 "me",
-                Otp::new(
-                    Kind::Totp,
-                    Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap(),
-                    Algorithm::Sha1,
-                    6,
-                    30,
-                    0,
-                )
-                .unwrap(),
+                Otp::totp(Secret::parse_base32("JBSWY3DPEHPK3PXP").unwrap()).unwrap(),
             )
         };
         let accounts: Vec<_> = (0..5).map(|i| acc(&format!("I{i}"))).collect();
