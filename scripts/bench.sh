@@ -11,7 +11,9 @@ for t in hyperfine oathtool age; do
 done
 cargo build --release --locked --quiet
 cargo build --release --locked --quiet --example toml_floor
-bin=$PWD/target/release/authcli
+# .cargo/config.toml builds for the host's own target tuple, so the output is under target/<tuple>/.
+out=${CARGO_TARGET_DIR:-$PWD/target}/$(rustc -vV | sed -n 's/^host: //p')/release
+bin=$out/authcli
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 secret=JBSWY3DPEHPK3PXP
@@ -47,7 +49,7 @@ hyperfine -N -i --warmup 20 --runs 200 --style basic \
 echo
 echo "== TOML parse floor at 10,000 accounts =="
 age -d -i "$AUTHCLI_IDENTITY" -o "$work/plain.toml" "$work/v10000.age"
-target/release/examples/toml_floor "$work/plain.toml"
+"$out/examples/toml_floor" "$work/plain.toml"
 rm -f "$work/plain.toml"
 
 echo
