@@ -64,6 +64,10 @@ impl Secret {
     /// Parses a base32 secret as people paste it: any case, with or without `=` padding,
     /// spaces or dashes between groups. Trailing bits need not be zero.
     pub fn parse_base32(text: &str) -> Result<Self, SecretError> {
+        // Already canonical, as the vault stores it: decode without the normalising copy.
+        if !text.is_empty() && text.bytes().all(|b| matches!(b, b'A'..=b'Z' | b'2'..=b'7')) {
+            return Self::decode_canonical(text);
+        }
         let mut norm = Zeroizing::new(String::with_capacity(text.len()));
         norm.extend(
             text.chars()
@@ -79,6 +83,11 @@ impl Secret {
         {
             return Err(SecretError::BadCharacter { position: pos + 1 });
         }
+        Self::decode_canonical(&norm)
+    }
+
+    /// Decodes non-empty upper-case base32 without padding.
+    fn decode_canonical(norm: &str) -> Result<Self, SecretError> {
         let len = norm.len();
         if matches!(len % 8, 1 | 3 | 6) {
             return Err(SecretError::BadLength { len });
