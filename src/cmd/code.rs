@@ -21,17 +21,19 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
     }
     match from_agent(ctx, args)? {
         Some(Served::Timed(c)) => {
-            let json = serde_json::json!({
-                "name": c.name,
-                "issuer": c.issuer,
-                "account": c.account,
-                "code": c.code,
-                "remaining": c.remaining,
-                "period": c.period,
-            });
-            return emit(args, &c.code, &json);
+            let json = || {
+                serde_json::json!({
+                    "name": c.name,
+                    "issuer": c.issuer,
+                    "account": c.account,
+                    "code": c.code,
+                    "remaining": c.remaining,
+                    "period": c.period,
+                })
+            };
+            return emit(args, &c.code, json);
         }
-        Some(Served::Hotp(h)) => return emit(args, &h.code, &hotp_json(&h)),
+        Some(Served::Hotp(h)) => return emit(args, &h.code, || hotp_json(&h)),
         None => {}
     }
     let mut session = ctx.open()?;
@@ -45,7 +47,7 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         let outcome = super::change::apply(&mut session.vault, Change::Hotp { name }, 0)?;
         session.save()?;
         let h = outcome.code.expect("an HOTP change gives its code");
-        return emit(args, &h.code, &hotp_json(&h));
+        return emit(args, &h.code, || hotp_json(&h));
     }
     let period = u64::from(acc.otp.period());
     let mut t = now_or(args.at.as_deref())?;
@@ -68,15 +70,17 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
     } else {
         code.remaining
     };
-    let json = serde_json::json!({
-        "name": acc.name,
-        "issuer": acc.issuer,
-        "account": acc.account,
-        "code": code.as_str(),
-        "remaining": remaining,
-        "period": period,
-    });
-    emit(args, code.as_str(), &json)
+    let json = || {
+        serde_json::json!({
+            "name": acc.name,
+            "issuer": acc.issuer,
+            "account": acc.account,
+            "code": code.as_str(),
+            "remaining": remaining,
+            "period": period,
+        })
+    };
+    emit(args, code.as_str(), json)
 }
 
 /// `--at`, `--next` and `--wait-fresh` are for time-based accounts.
@@ -130,14 +134,15 @@ pub fn spend_hotp(vault: &mut Vault, name: &str) -> Result<Outcome> {
     })
 }
 
-/// Puts the code where it was asked for: the clipboard, JSON, or a bare line.
-fn emit(args: &CodeArgs, code: &str, json: &serde_json::Value) -> Result<()> {
+/// Puts the code where it was asked for: the clipboard, JSON, or a bare line. The JSON is built
+/// only when asked for.
+fn emit(args: &CodeArgs, code: &str, json: impl FnOnce() -> serde_json::Value) -> Result<()> {
     if args.copy {
         let secs = super::clipboard::copy(code)?;
         eprintln!("copied; clears in {secs} s");
         Ok(())
     } else if args.json {
-        output::print_json(json)
+        output::print_json(&json())
     } else {
         output::print_line(code)
     }
