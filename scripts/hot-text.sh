@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Regenerates link/hot-text.ld, the linker script that keeps the code `authcli code` runs in one
+# place (x86_64 Linux; .cargo/config.toml passes it to the linker). Why: a run of `authcli code`
+# touches ~0.4 MB of a 5 MB text section; scattered, that is ~30 page faults of 64 KB windows,
+# which cost more than the code itself. Together, ~8 (README, "Performance").
+#
+# How: a release build with a linker map, `authcli code` on a 100-account vault under callgrind
+# (every function that runs), then scripts/hot-text.py turns the names into section patterns.
+# Rerun after a toolchain or dependency update; a stale script is harmless, just less effective.
+# Needs: valgrind, python3 (apt-get install -y valgrind python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for t in valgrind python3; do
+  command -v "$t" >/dev/null || { echo "hot-text.sh needs $t (apt-get install -y $t)" >&2; exit 1; }
+done
+host=$(rustc -vV | sed -n 's/^host: //p')
+[ "$host" = x86_64-unknown-linux-gnu ] || { echo "hot-text.sh is for x86_64-unknown-linux-gnu, not $host" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The flags of .cargo/config.toml without the current script (RUSTFLAGS replaces them all), plus
+# a map file that says which archive member holds each C function.
+export RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static --cfg sha1_backend=\"soft\" -C link-arg=-Wl,-Map=$work/map.txt"
+CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=$work/target cargo build --release --locked --quiet
+unset RUSTFLAGS
+bin=$work/target/$host/release/authcli
+
+export AUTHCLI_IDENTITY=$work/key.txt AUTHCLI_VAULT=$work/vault.age
+"$bin" init >/dev/null 2>&1
+for i in $(seq 0 99); do
+  echo "otpauth://totp/Service$i:user$i@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Service$i"
+done | "$bin" add --uri - >/dev/null 2>&1
+valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
+  "$bin" code service50 >/dev/null 2>"$work/valgrind.log"
+python3 scripts/hot-text.py "$work/cg.out" "$work/map.txt" > link/hot-text.ld
+echo "wrote link/hot-text.ld"
