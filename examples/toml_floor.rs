@@ -28,7 +28,7 @@ fn main() {
         std::hint::black_box(v);
     });
     println!(
-        "{} KiB: toml::from_str into a Table {floor:.1} ms (best of {runs}); authcli vault::parse {ours:.1} ms",
+        "{} KiB: toml::from_str into a Table {floor:.3} ms (best of {runs}); authcli vault::parse {ours:.3} ms",
         bytes.len() / 1024
     );
 }
