@@ -308,6 +308,32 @@ mod tests {
     }
 
     #[test]
+    fn lines_split_at_newlines_and_find_the_first_equals_sign() {
+        let got: Vec<_> = Lines("a = b\n\nname = \"x=y\"\n[[accounts]]\nlast = 1").collect();
+        assert_eq!(
+            got,
+            [
+                ("a = b", Some(2)),
+                ("", None),
+                ("name = \"x=y\"", Some(5)),
+                ("[[accounts]]", None),
+                ("last = 1", Some(5)),
+            ]
+        );
+        // A final newline ends the last line and adds no empty one; no text, no lines.
+        assert_eq!(Lines("x\n").collect::<Vec<_>>(), [("x", None)]);
+        assert_eq!(Lines("").count(), 0);
+        // The same lines `str::split` gives, but for the empty one after a final newline.
+        let text = "version = 1\n\n\u{e9} = \u{e8}\n=\n";
+        let split: Vec<&str> = text.split('\n').filter(|l| !l.is_empty()).collect();
+        let ours: Vec<&str> = Lines(text)
+            .map(|(l, _)| l)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(ours, split);
+    }
+
+    #[test]
     fn dates_match_toml_including_leap_days() {
         for d in [
             "2024-02-29T23:59:59Z",
