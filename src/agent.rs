@@ -39,7 +39,7 @@ pub const MAX_LINE: u64 = 16 << 20;
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a client waits for a write or an export: a write re-encrypts (scrypt, ~1 s).
-const WRITE_TIMEOUT: Duration = Duration::from_secs(120);
+const WRITE_TIMEOUT: Duration = Duration::from_mins(2);
 
 /// Whether this platform has the agent.
 pub const fn supported() -> bool {
@@ -950,10 +950,10 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_mins(15)));
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_mins(90)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_hours(24)));
         for bad in [
             "",
             "15",

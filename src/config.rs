@@ -110,7 +110,7 @@ mod tests {
             parse_str("unlock_by_default = true\nunlock_for = \"1h30m\"\n"),
             Ok(Config {
                 unlock_by_default: true,
-                unlock_for: Some(Duration::from_secs(5400)),
+                unlock_for: Some(Duration::from_mins(90)),
             })
         );
         assert_eq!(

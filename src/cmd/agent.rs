@@ -143,7 +143,7 @@ fn duration(ctx: &Ctx, given: Option<&str>) -> Result<std::time::Duration> {
     Ok(ctx
         .config()?
         .unlock_for
-        .unwrap_or(std::time::Duration::from_secs(15 * 60)))
+        .unwrap_or(std::time::Duration::from_mins(15)))
 }
 
 /// The agent socket for this vault, if the vault exists.
@@ -297,7 +297,7 @@ mod running {
     use crate::vault::{self, Key, StoredAccount};
 
     /// How long `unlock` waits for the agent to decrypt (scrypt at up to work factor 22).
-    const READY_TIMEOUT: Duration = Duration::from_secs(120);
+    const READY_TIMEOUT: Duration = Duration::from_mins(2);
 
     pub(super) fn unlock(ctx: &Ctx, duration: Duration) -> Result<()> {
         let path = &ctx.vault_path;
