@@ -500,6 +500,15 @@ pub(crate) fn read_line(mut r: impl Read) -> io::Result<SecretBuf> {
 
 pub mod token;
 
+/// Whether a failed connect means that no agent is there (nothing listens under that name, or
+/// only a dead agent's leftover does): then the caller uses the vault file. Both transports.
+fn nobody_listens(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+    )
+}
+
 #[cfg(unix)]
 pub use unix::*;
 
@@ -623,14 +632,7 @@ mod unix {
         };
         let mut stream = match UnixStream::connect(socket) {
             Ok(s) => s,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
-                ) =>
-            {
-                return Ok(None);
-            }
+            Err(e) if super::nobody_listens(&e) => return Ok(None),
             Err(e) => return Err(io_err(e)),
         };
         check_peer(&stream, socket)?;

@@ -44,7 +44,8 @@ use interprocess::os::windows::named_pipe::local_socket as np;
 
 use super::token::{self, Token, TokenFile};
 use super::{
-    AgentError, Reply, Request, SecretBuf, json_line, parse_request, read_line, socket_name,
+    AgentError, Reply, Request, SecretBuf, json_line, nobody_listens, parse_request, read_line,
+    socket_name,
 };
 
 /// Connections whose request line is still being read, at most (others are dropped at once).
@@ -102,14 +103,7 @@ pub fn request(socket: &Path, req: &Request) -> Result<Option<Reply>, AgentError
     let stream = match PipeStream::connect(ns_name(&name).map_err(io_err)?) {
         Ok(s) => s,
         // A dead agent's token file: the pipe went with its process.
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
-            ) =>
-        {
-            return Ok(None);
-        }
+        Err(e) if nobody_listens(&e) => return Ok(None),
         Err(e) => return Err(io_err(e)),
     };
     let server = stream.peer_creds().ok().and_then(|c| c.pid());
