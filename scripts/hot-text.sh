@@ -18,11 +18,12 @@ host=$(rustc -vV | sed -n 's/^host: //p')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The flags of .cargo/config.toml without the current script (RUSTFLAGS replaces them all), plus
-# a map file that says which archive member holds each C function.
-export RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static --cfg sha1_backend=\"soft\" -C link-arg=-Wl,-Map=$work/map.txt"
-CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=$work/target cargo build --release --locked --quiet
-unset RUSTFLAGS
+# The build .cargo/config.toml gives (RUSTFLAGS would replace its flags, so none), plus a map
+# file that says which archive member holds each C function: --config appends to the array.
+# Which functions run does not depend on the current layout, so the script reproduces itself.
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=$work/target cargo build --release --locked --quiet \
+  --config "target.$host.rustflags = [\"-C\", \"link-arg=-Wl,-Map=$work/map.txt\"]"
 bin=$work/target/$host/release/authcli
 
 export AUTHCLI_IDENTITY=$work/key.txt AUTHCLI_VAULT=$work/vault.age
