@@ -21,10 +21,16 @@ trap 'rm -rf "$work"' EXIT
 # The build .cargo/config.toml gives (RUSTFLAGS would replace its flags, so none), plus a map
 # file that says which archive member holds each C function: --config appends to the array.
 # Which functions run does not depend on the current layout, so the script reproduces itself.
+# HOT_TEXT_TARGET_DIR keeps that build between runs (the map's path is part of the flags, so it
+# lives there too); by default it is a fresh folder, which costs a full build.
+target=${HOT_TEXT_TARGET_DIR:-$work/target}
+mkdir -p "$target"
+target=$(cd "$target" && pwd)
+map=$target/hot-text-map.txt
 unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
-CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=$work/target cargo build --release --locked --quiet \
-  --config "target.$host.rustflags = [\"-C\", \"link-arg=-Wl,-Map=$work/map.txt\"]"
-bin=$work/target/$host/release/authcli
+CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=$target cargo build --release --locked --quiet \
+  --config "target.$host.rustflags = [\"-C\", \"link-arg=-Wl,-Map=$map\"]"
+bin=$target/$host/release/authcli
 
 export AUTHCLI_IDENTITY=$work/key.txt AUTHCLI_VAULT=$work/vault.age
 "$bin" init >/dev/null 2>&1
@@ -33,5 +39,5 @@ for i in $(seq 0 99); do
 done | "$bin" add --uri - >/dev/null 2>&1
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
   "$bin" code service50 >/dev/null 2>"$work/valgrind.log"
-python3 scripts/hot-text.py "$work/cg.out" "$work/map.txt" > link/hot-text.ld
+python3 scripts/hot-text.py "$work/cg.out" "$map" > link/hot-text.ld
 echo "wrote link/hot-text.ld"

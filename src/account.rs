@@ -1,5 +1,7 @@
 //! An account: the names people know it by, plus the OTP parameters that make its codes.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::otp::{Code, Otp};
@@ -29,6 +31,14 @@ impl Account {
             otp,
             added: None,
         }
+    }
+
+    /// Whether the name, issuer or account contains `query`, ignoring case; `query` must be
+    /// lower case already ([`fold_case`]). How `code`, `list` and `watch` filter.
+    pub fn matches(&self, query: &str) -> bool {
+        [&self.name, &self.issuer, &self.account]
+            .into_iter()
+            .any(|field| contains_folded(field, query))
     }
 
     /// ` (Issuer: account)` or ` (Issuer)` or ` (account)`, or nothing: after a name in messages.
@@ -98,6 +108,43 @@ impl Summary {
     }
 }
 
+/// `text` in lower case, as names and queries are compared: [`str::to_lowercase`], borrowed
+/// when `text` is already lower case in ASCII (as most names are), so no copy is made.
+pub fn fold_case(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
+/// Whether two names are the same ignoring case (their [`str::to_lowercase`] forms are equal),
+/// without copies when both are ASCII.
+pub fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
+/// Whether `text` in lower case contains `query` (lower case already), without a copy when
+/// both are ASCII.
+fn contains_folded(text: &str, query: &str) -> bool {
+    if query.is_empty() {
+        true
+    } else if text.is_ascii() && query.is_ascii() {
+        text.as_bytes()
+            .windows(query.len())
+            .any(|w| w.eq_ignore_ascii_case(query.as_bytes()))
+    } else {
+        text.to_lowercase().contains(query)
+    }
+}
+
 /// The default name for an account: a slug of the issuer, else of the account, else "account".
 ///
 /// Lower case; every run of characters other than a-z and 0-9 becomes one `-`; trimmed.
@@ -138,7 +185,59 @@ pub fn default_name_base(acc: &Account) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{contains_folded, fold_case, same_name, slug};
+
+    /// The copy-free comparisons give what comparing `to_lowercase` copies gives, including
+    /// where a non-ASCII letter lower-cases to an ASCII one (the Kelvin sign to `k`) and the
+    /// final-sigma rule of `str::to_lowercase`.
+    #[test]
+    fn case_folding_agrees_with_to_lowercase() {
+        let words = [
+            "",
+            "a",
+            "A",
+            "abc",
+            "aBc",
+            "ABC",
+            "x-1",
+            "k",
+            "K",
+            "\u{212a}",
+            "\u{212a}ey",
+            "key",
+            "Straße",
+            "STRASSE",
+            "strasse",
+            "ΟΔΟΣ",
+            "οδος",
+            "οδοσ",
+            "οδος ",
+            "İ",
+            "i̇",
+            "é",
+            "É",
+            "bc",
+            "Bc",
+            "c",
+            "",
+        ];
+        for a in words {
+            assert_eq!(fold_case(a), a.to_lowercase(), "{a:?}");
+            for b in words {
+                let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+                assert_eq!(same_name(a, b), la == lb, "{a:?} vs {b:?}");
+                assert_eq!(
+                    contains_folded(a, &lb),
+                    la.contains(&lb),
+                    "{a:?} contains {b:?}"
+                );
+            }
+        }
+        assert!(matches!(
+            fold_case("service-50"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn slugs() {

@@ -307,16 +307,12 @@ pub fn find(vault: &Vault, query: &str) -> Result<usize, QueryError> {
     if let Some(i) = vault.position(query) {
         return Ok(i);
     }
-    let q = query.to_lowercase();
+    let q = crate::account::fold_case(query);
     let hits: Vec<usize> = vault
         .accounts
         .iter()
         .enumerate()
-        .filter(|(_, a)| {
-            a.name.to_lowercase().contains(&q)
-                || a.issuer.to_lowercase().contains(&q)
-                || a.account.to_lowercase().contains(&q)
-        })
+        .filter(|(_, a)| a.matches(&q))
         .map(|(i, _)| i)
         .collect();
     match hits.as_slice() {

@@ -86,16 +86,32 @@ impl Secret {
         Self::decode_canonical(&norm)
     }
 
-    /// Decodes non-empty upper-case base32 without padding.
+    /// Decodes non-empty upper-case base32 without padding, as [`base32_lenient`] does (the
+    /// bits left over after the last whole byte are dropped, zero or not) but without its
+    /// table-driven generality: every vault secret goes through here on every `authcli code`.
     fn decode_canonical(norm: &str) -> Result<Self, SecretError> {
         let len = norm.len();
         if matches!(len % 8, 1 | 3 | 6) {
             return Err(SecretError::BadLength { len });
         }
-        let bytes = base32_lenient()
-            .decode(norm.as_bytes())
-            .map_err(|_| SecretError::BadLength { len })?;
-        Ok(Self::from_bytes(bytes))
+        // Exact capacity: no reallocation leaves an unzeroized copy behind.
+        let mut out = Zeroizing::new(Vec::with_capacity(len * 5 / 8));
+        let (mut acc, mut bits) = (0u16, 0u32);
+        for (i, b) in norm.bytes().enumerate() {
+            let value = match b {
+                b'A'..=b'Z' => b - b'A',
+                b'2'..=b'7' => b - b'2' + 26,
+                _ => return Err(SecretError::BadCharacter { position: i + 1 }),
+            };
+            // At most 7 bits wait in `acc` between bytes, so 12 bits hold it.
+            acc = ((acc << 5) | u16::from(value)) & 0x0fff;
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits).to_le_bytes()[0]);
+            }
+        }
+        Ok(Self(out))
     }
 
     /// Canonical base32: upper case, no padding, no spaces.
@@ -171,6 +187,13 @@ impl FromStr for Algorithm {
     type Err = UnknownAlgorithm;
     /// Case-insensitive; `SHA-256` style dashes are accepted too.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The vault's own spelling first, without the normalising copies.
+        match s {
+            "SHA1" => return Ok(Self::Sha1),
+            "SHA256" => return Ok(Self::Sha256),
+            "SHA512" => return Ok(Self::Sha512),
+            _ => {}
+        }
         match s.to_ascii_uppercase().replace('-', "").as_str() {
             "SHA1" => Ok(Self::Sha1),
             "SHA256" => Ok(Self::Sha256),
@@ -217,6 +240,12 @@ impl fmt::Display for Kind {
 impl FromStr for Kind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "totp" => return Ok(Self::Totp),
+            "hotp" => return Ok(Self::Hotp),
+            "steam" => return Ok(Self::Steam),
+            _ => {}
+        }
         match s.to_ascii_lowercase().as_str() {
             "totp" => Ok(Self::Totp),
             "hotp" => Ok(Self::Hotp),
@@ -617,6 +646,27 @@ mod tests {
             Err(SecretError::BadLength { len: 3 })
         ));
         assert_eq!(Secret::parse_base32(" = "), Err(SecretError::Empty));
+    }
+
+    proptest::proptest! {
+        /// The hand-written decoder gives what data-encoding's lenient base32 gives, for every
+        /// length (the invalid ones refused) and any trailing bits.
+        #[test]
+        fn canonical_base32_decodes_as_data_encoding_does(text in "[A-Z2-7]{1,80}") {
+            let ours = Secret::parse_base32(&text);
+            match base32_lenient().decode(text.as_bytes()) {
+                Ok(bytes) => proptest::prop_assert_eq!(ours.unwrap().expose().to_vec(), bytes),
+                Err(_) => proptest::prop_assert_eq!(ours, Err(SecretError::BadLength { len: text.len() })),
+            }
+        }
+
+        /// Encode, then decode: the same bytes, 80-bit (10-byte) secrets included.
+        #[test]
+        fn base32_round_trips(bytes in proptest::collection::vec(proptest::num::u8::ANY, 1..64)) {
+            let s = Secret::from_bytes(bytes.clone());
+            let back = Secret::parse_base32(&s.to_base32()).unwrap();
+            proptest::prop_assert_eq!(back.expose().to_vec(), bytes);
+        }
     }
 
     #[test]

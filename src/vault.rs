@@ -21,6 +21,8 @@ use crate::account::Account;
 use crate::otp::{Algorithm, Kind, Otp, Secret};
 
 mod fast;
+mod open;
+mod x25519;
 
 /// For the fuzz target: whether the fast canonical-form reader agrees with the `toml` crate.
 #[doc(hidden)]
@@ -144,10 +146,9 @@ pub struct Vault {
 impl Vault {
     /// The index of the account with this name (case-insensitive).
     pub fn position(&self, name: &str) -> Option<usize> {
-        let name = name.to_lowercase();
         self.accounts
             .iter()
-            .position(|a| a.name.to_lowercase() == name)
+            .position(|a| crate::account::same_name(&a.name, name))
     }
 
     /// A free name: `base`, else `base-2`, `base-3`, …
@@ -273,11 +274,15 @@ impl TryFrom<StoredAccount> for Account {
     }
 }
 
+/// What an account without `algorithm` or `digits` has.
+const DEFAULT_ALGORITHM: &str = "SHA1";
+const DEFAULT_DIGITS: i64 = 6;
+
 fn default_algorithm() -> String {
-    String::from("SHA1")
+    String::from(DEFAULT_ALGORITHM)
 }
 fn default_digits() -> i64 {
-    6
+    DEFAULT_DIGITS
 }
 
 #[derive(Deserialize)]
@@ -287,14 +292,25 @@ struct VersionOnly {
 
 /// Parses decrypted vault TOML. `path` is only used in messages.
 pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
+    let text = std::str::from_utf8(plaintext).map_err(|_| VaultError::Invalid {
+        path: path.to_owned(),
+        detail: "not UTF-8 text".into(),
+    })?;
+    // The canonical form authcli writes, when valid, takes the fast reader; anything else (and
+    // every error message) the `toml` crate.
+    match fast::parse(text) {
+        Some(vault) => Ok(vault),
+        None => parse_toml(path, text),
+    }
+}
+
+/// [`parse`] through the `toml` crate, for any TOML text.
+fn parse_toml(path: &Path, text: &str) -> Result<Vault, VaultError> {
     let invalid = |detail: String| VaultError::Invalid {
         path: path.to_owned(),
         detail,
     };
-    let text = std::str::from_utf8(plaintext).map_err(|_| invalid("not UTF-8 text".into()))?;
-    // The canonical form authcli writes takes the fast reader; anything else the `toml` crate.
-    let parsed = fast::parse(text).map_or_else(|| toml::from_str(text), Ok);
-    let repr: FileRepr = match parsed {
+    let repr: FileRepr = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
             // A newer version may add keys: report the version, not the unknown key.
@@ -324,9 +340,9 @@ pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
         recipients: repr.recipients,
         accounts: Vec::with_capacity(repr.accounts.len()),
     };
-    let mut names = std::collections::HashSet::with_capacity(repr.accounts.len());
+    let mut names = NameKeys::with_capacity(repr.accounts.len());
     for (i, a) in repr.accounts.into_iter().enumerate() {
-        if !names.insert(a.name.to_lowercase()) {
+        if !names.insert(crate::account::fold_case(&a.name).into_owned().into()) {
             return Err(invalid(format!("two accounts are named {:?}", a.name)));
         }
         let name = a.name.clone();
@@ -343,14 +359,71 @@ pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
     Ok(vault)
 }
 
+/// The accounts' names as the vault compares them (case-insensitive), to find a second use of
+/// one. A name with no upper-case letter in ASCII is its own key, so the usual vault needs no
+/// lower-cased copies; the hasher has fixed keys, so no random seed is fetched from the OS.
+struct NameKeys<'a>(
+    std::collections::HashSet<
+        std::borrow::Cow<'a, str>,
+        std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
+    >,
+);
+
+impl<'a> NameKeys<'a> {
+    fn with_capacity(n: usize) -> Self {
+        Self(std::collections::HashSet::with_capacity_and_hasher(
+            n,
+            std::hash::BuildHasherDefault::default(),
+        ))
+    }
+
+    /// Adds a name's [`fold_case`](crate::account::fold_case) key; `false` when an equal name
+    /// (ignoring case) is there already.
+    fn insert(&mut self, key: std::borrow::Cow<'a, str>) -> bool {
+        self.0.insert(key)
+    }
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn account_from_repr(a: StoredAccount) -> Result<Account, String> {
-    let kind = Kind::from_str(&a.kind)?;
-    let secret = Secret::parse_base32(&a.secret).map_err(|e| e.to_string())?;
-    let algorithm = Algorithm::from_str(&a.algorithm).map_err(|e| e.to_string())?;
+    let (otp, added) = otp_from_fields(&Fields {
+        kind: &a.kind,
+        secret: &a.secret,
+        algorithm: &a.algorithm,
+        digits: a.digits,
+        period: a.period,
+        counter: a.counter,
+        added: a.added,
+    })?;
+    Ok(Account {
+        name: a.name,
+        issuer: a.issuer,
+        account: a.account,
+        otp,
+        added,
+    })
+}
+
+/// An account's code parameters as stored, borrowed from a [`StoredAccount`] or straight from
+/// the plaintext (the fast reader), with the schema's defaults filled in.
+struct Fields<'a> {
+    kind: &'a str,
+    secret: &'a str,
+    algorithm: &'a str,
+    digits: i64,
+    period: Option<i64>,
+    counter: Option<i64>,
+    added: Option<toml::value::Datetime>,
+}
+
+/// Validates stored code parameters: the one set of rules for both readers and the agent.
+fn otp_from_fields(a: &Fields<'_>) -> Result<(Otp, Option<i64>), String> {
+    let kind = Kind::from_str(a.kind)?;
+    let secret = Secret::parse_base32(a.secret).map_err(|e| e.to_string())?;
+    let algorithm = Algorithm::from_str(a.algorithm).map_err(|e| e.to_string())?;
     let digits =
         u8::try_from(a.digits).map_err(|_| format!("digits must be 6-10, got {}", a.digits))?;
     let period = match (kind, a.period) {
@@ -377,13 +450,7 @@ fn account_from_repr(a: StoredAccount) -> Result<Account, String> {
                 .ok_or_else(|| format!("added must be a full date-time with offset, got {dt}"))?,
         ),
     };
-    Ok(Account {
-        name: a.name,
-        issuer: a.issuer,
-        account: a.account,
-        otp,
-        added,
-    })
+    Ok((otp, added))
 }
 
 fn account_to_repr(a: &Account) -> StoredAccount {
@@ -463,7 +530,13 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
             if is_scrypt {
                 return Err(VaultError::NeedPassphrase(path.to_owned()));
             }
-            decryptor.decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+            let ids = || identities.iter().map(|i| i.as_ref() as &dyn age::Identity);
+            // One pass into one buffer; anything it does not open goes to age for the error.
+            // (Not for passphrases: a failure there would run scrypt twice.)
+            if let Some(plain) = open::decrypt(bytes, ids()) {
+                return Ok(plain);
+            }
+            decryptor.decrypt(ids())
         }
     };
     let mut reader = reader.map_err(|e| match e {
@@ -600,15 +673,22 @@ pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
             identities: Vec::new(),
             publics: Vec::new(),
         };
+        // The `# public key: age1…` comment that age-keygen and authcli write before a key.
+        let mut hint = None;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
+            if let Some(comment) = line.strip_prefix('#') {
+                hint = comment.trim_start().strip_prefix("public key:");
+                continue;
+            }
+            if line.is_empty() {
                 continue;
             }
             let id = age::x25519::Identity::from_str(line)
                 .map_err(|_| bad(format!("line {} is not an age identity", n + 1)))?;
-            out.publics.push(Public::X25519(id.clone()));
-            out.identities.push(Box::new(id));
+            out.identities
+                .push(Box::new(x25519::X25519Identity::new(&id, hint.take())));
+            out.publics.push(Public::X25519(id));
         }
         return Ok(out);
     }

@@ -57,16 +57,11 @@ impl<'a> State<'a> {
 
     /// Indices of the accounts that match the filter (name, issuer or account, any case).
     pub fn visible(&self) -> Vec<usize> {
-        let q = self.filter.to_lowercase();
+        let q = crate::account::fold_case(&self.filter);
         self.accounts
             .iter()
             .enumerate()
-            .filter(|(_, a)| {
-                q.is_empty()
-                    || a.name.to_lowercase().contains(&q)
-                    || a.issuer.to_lowercase().contains(&q)
-                    || a.account.to_lowercase().contains(&q)
-            })
+            .filter(|(_, a)| a.matches(&q))
             .map(|(i, _)| i)
             .collect()
     }

@@ -35,18 +35,11 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<()> {
 /// The accounts whose name, issuer or account contain `filter` (case-insensitive), with their
 /// codes at `codes_at` when given (timed accounts only: listing never spends an HOTP counter).
 pub fn summaries(vault: &Vault, filter: Option<&str>, codes_at: Option<u64>) -> Vec<Summary> {
-    let q = filter.map(str::to_lowercase);
+    let q = filter.map(crate::account::fold_case);
     vault
         .accounts
         .iter()
-        .filter(|a| match &q {
-            None => true,
-            Some(q) => {
-                a.name.to_lowercase().contains(q)
-                    || a.issuer.to_lowercase().contains(q)
-                    || a.account.to_lowercase().contains(q)
-            }
-        })
+        .filter(|a| q.as_ref().is_none_or(|q| a.matches(q)))
         .map(|a| {
             let code = codes_at
                 .filter(|_| a.otp.kind().is_timed())

@@ -1,24 +1,27 @@
 //! A fast reader for the TOML that [`super::serialize`] writes, and only for that.
 //!
-//! `authcli code` spends most of its time parsing the vault's plaintext with the `toml` crate
-//! (about 30 k instructions per account, a third of them on each `added` date). The files authcli
-//! writes use a small fixed shape: `key = value` lines, basic strings, decimal integers, one
-//! `[[accounts]]` header per account and UTC dates. This reader accepts exactly that shape. At the
-//! first line it does not expect (a comment, a quoted key, an escape, a hand-edited layout) it
-//! returns `None`, and the caller parses the whole text with the `toml` crate instead. So a file
-//! either reads to the same [`FileRepr`] the `toml` crate would give, or goes to `toml`, which
-//! also gives every error message. Unit, property and fuzz tests check that the two agree.
+//! `authcli code` spends most of its time reading the vault's plaintext. Through the `toml`
+//! crate that is about 30 k instructions per account (a third of them on each `added` date), and
+//! every string is copied twice on the way to an [`Account`]. The files authcli writes use a small
+//! fixed shape: `key = value` lines, basic strings, decimal integers, one `[[accounts]]` header per
+//! account and UTC dates. This reader accepts exactly that shape and builds the [`Vault`] straight
+//! from slices of the text, checking each account with the same rules as the `toml` path
+//! ([`super::otp_from_fields`]). At the first line it does not expect (a comment, a quoted key, an
+//! escape, a hand-edited layout), and at anything invalid, it returns `None`, and the caller
+//! reads the whole text with the `toml` crate instead, which also gives every error message. So
+//! a text either reads to the [`Vault`] the `toml` path would give, or goes to that path. Unit,
+//! property and fuzz tests check that the two agree.
 
 use toml::value::{Date, Datetime, Offset, Time};
-use zeroize::Zeroizing;
 
-use super::{FileRepr, StoredAccount, default_algorithm, default_digits};
+use super::{DEFAULT_ALGORITHM, DEFAULT_DIGITS, Fields, NameKeys, VERSION, Vault};
+use crate::account::{Account, fold_case};
 
-/// Parses the canonical form, or `None` when `text` is anything else.
-pub(super) fn parse(text: &str) -> Option<FileRepr> {
+/// Reads a valid vault in the canonical form, or `None` when `text` is anything else.
+pub(super) fn parse(text: &str) -> Option<Vault> {
     let mut version = None;
     let mut recipients = None;
-    let mut accounts: Vec<StoredAccount> = Vec::new();
+    let mut accounts: Vec<Account> = Vec::new();
     let mut current: Option<Partial> = None;
     let mut empty_accounts = false; // `accounts = []`, as an empty vault is written
     for (line, eq) in Lines(text) {
@@ -54,8 +57,14 @@ pub(super) fn parse(text: &str) -> Option<FileRepr> {
     if let Some(p) = current.take() {
         accounts.push(p.finish()?);
     }
-    Some(FileRepr {
-        version: version?,
+    if !(1..=i64::from(VERSION)).contains(&version?) {
+        return None; // the `toml` path says which version and why
+    }
+    let mut names = NameKeys::with_capacity(accounts.len());
+    if !accounts.iter().all(|a| names.insert(fold_case(&a.name))) {
+        return None;
+    }
+    Some(Vault {
         recipients: recipients.unwrap_or_default(),
         accounts,
     })
@@ -63,21 +72,21 @@ pub(super) fn parse(text: &str) -> Option<FileRepr> {
 
 /// An account whose lines are still being read; each key at most once.
 #[derive(Default)]
-struct Partial {
-    name: Option<String>,
-    issuer: Option<String>,
-    account: Option<String>,
-    kind: Option<String>,
-    secret: Option<Zeroizing<String>>,
-    algorithm: Option<String>,
+struct Partial<'a> {
+    name: Option<&'a str>,
+    issuer: Option<&'a str>,
+    account: Option<&'a str>,
+    kind: Option<&'a str>,
+    secret: Option<&'a str>,
+    algorithm: Option<&'a str>,
     digits: Option<i64>,
     period: Option<i64>,
     counter: Option<i64>,
     added: Option<Datetime>,
 }
 
-impl Partial {
-    fn set(&mut self, key: &str, value: &str) -> Option<()> {
+impl<'a> Partial<'a> {
+    fn set(&mut self, key: &str, value: &'a str) -> Option<()> {
         fn once<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
             if slot.is_some() {
                 return None; // a duplicate key: `toml` reports it
@@ -87,15 +96,12 @@ impl Partial {
         }
         // Byte-slice patterns compile to a length switch and inline compares, no `memcmp` calls.
         match key.as_bytes() {
-            b"name" => once(&mut self.name, string(value).map(str::to_owned)),
-            b"issuer" => once(&mut self.issuer, string(value).map(str::to_owned)),
-            b"account" => once(&mut self.account, string(value).map(str::to_owned)),
-            b"type" => once(&mut self.kind, string(value).map(str::to_owned)),
-            b"secret" => once(
-                &mut self.secret,
-                string(value).map(|s| Zeroizing::new(s.to_owned())),
-            ),
-            b"algorithm" => once(&mut self.algorithm, string(value).map(str::to_owned)),
+            b"name" => once(&mut self.name, string(value)),
+            b"issuer" => once(&mut self.issuer, string(value)),
+            b"account" => once(&mut self.account, string(value)),
+            b"type" => once(&mut self.kind, string(value)),
+            b"secret" => once(&mut self.secret, string(value)),
+            b"algorithm" => once(&mut self.algorithm, string(value)),
             b"digits" => once(&mut self.digits, integer(value)),
             b"period" => once(&mut self.period, integer(value)),
             b"counter" => once(&mut self.counter, integer(value)),
@@ -104,19 +110,29 @@ impl Partial {
         }
     }
 
-    /// The account, with the schema's defaults; `None` when a required key is missing.
-    fn finish(self) -> Option<StoredAccount> {
-        Some(StoredAccount {
-            name: self.name?,
-            issuer: self.issuer.unwrap_or_default(),
-            account: self.account.unwrap_or_default(),
+    /// The account, with the schema's defaults; `None` when a required key is missing or the
+    /// account is invalid (the `toml` path then says why).
+    fn finish(self) -> Option<Account> {
+        let name = self.name?;
+        if name.trim().is_empty() {
+            return None;
+        }
+        let (otp, added) = super::otp_from_fields(&Fields {
             kind: self.kind?,
             secret: self.secret?,
-            algorithm: self.algorithm.unwrap_or_else(default_algorithm),
-            digits: self.digits.unwrap_or_else(default_digits),
+            algorithm: self.algorithm.unwrap_or(DEFAULT_ALGORITHM),
+            digits: self.digits.unwrap_or(DEFAULT_DIGITS),
             period: self.period,
             counter: self.counter,
             added: self.added,
+        })
+        .ok()?;
+        Some(Account {
+            name: name.to_owned(),
+            issuer: self.issuer.unwrap_or_default().to_owned(),
+            account: self.account.unwrap_or_default().to_owned(),
+            otp,
+            added,
         })
     }
 }
@@ -124,18 +140,15 @@ impl Partial {
 /// A basic string without escapes or control characters: `"…"` and nothing after it.
 fn string(value: &str) -> Option<&str> {
     let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+    // Printable ASCII and tabs, the usual case, byte by byte in one pass; anything else char by
+    // char (C1 controls are chars).
+    let ascii = |b: u8| b == b'\t' || (matches!(b, b' '..=b'~') && b != b'"' && b != b'\\');
     let plain = |c: char| c != '"' && c != '\\' && (c == '\t' || !c.is_control());
-    // ASCII, the usual case, byte by byte; anything else char by char (C1 controls are chars).
-    let ok = if inner.is_ascii() {
-        inner.bytes().all(|b| plain(char::from(b)))
-    } else {
-        inner.chars().all(plain)
-    };
+    let ok = inner.bytes().all(ascii) || (!inner.is_ascii() && inner.chars().all(plain));
     ok.then_some(inner)
 }
 
-/// The lines of `text` split at `\n`, each with the offset of its first `=`, found in one pass.
-/// (`str::split` and `str::find` walk each line twice and cost a tenth of the whole parse.)
+/// The lines of `text` split at `\n`, each with the offset of its first `=`.
 struct Lines<'a>(&'a str);
 
 impl<'a> Iterator for Lines<'a> {
@@ -146,21 +159,14 @@ impl<'a> Iterator for Lines<'a> {
         if rest.is_empty() {
             return None;
         }
-        let bytes = rest.as_bytes();
-        let mut eq = None;
-        let mut end = bytes.len();
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' {
-                end = i;
-                break;
-            }
-            if b == b'=' && eq.is_none() {
-                eq = Some(i);
-            }
-        }
-        // Both split points are ASCII bytes, so they are char boundaries.
+        // `find` looks for the newline a machine word at a time; the `=` comes after a short
+        // key, so the walk for it stops early.
+        let end = rest.find('\n').unwrap_or(rest.len());
+        let line = &rest[..end];
+        let eq = line.bytes().position(|b| b == b'=');
+        // The newline is an ASCII byte, so `end + 1` is a char boundary.
         self.0 = rest.get(end + 1..).unwrap_or("");
-        Some((&rest[..end], eq))
+        Some((line, eq))
     }
 }
 
@@ -247,7 +253,9 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 pub fn agrees_with_toml(text: &str) -> bool {
     match parse(text) {
         None => true,
-        Some(fast) => toml::from_str::<FileRepr>(text).is_ok_and(|slow| slow == fast),
+        Some(fast) => {
+            super::parse_toml(std::path::Path::new("v"), text).is_ok_and(|slow| slow == fast)
+        }
     }
 }
 
@@ -264,10 +272,18 @@ mod tests {
     #[test]
     fn reads_the_canonical_form_like_toml() {
         let fast = parse(SAMPLE).expect("canonical form");
-        assert!(fast == toml::from_str::<FileRepr>(SAMPLE).unwrap());
+        assert!(fast == super::super::parse_toml(std::path::Path::new("v"), SAMPLE).unwrap());
         assert_eq!(fast.accounts.len(), 2);
-        assert_eq!(fast.accounts[1].algorithm, "SHA1"); // the schema's default
-        assert_eq!(fast.accounts[1].digits, 6);
+        assert_eq!(fast.accounts[0].account, "nome.cognome@unipi.it");
+        assert_eq!(fast.accounts[0].added, Some(1_764_000_000));
+        // The schema's defaults.
+        assert_eq!(fast.accounts[1].issuer, "");
+        assert_eq!(
+            fast.accounts[1].otp.algorithm(),
+            crate::otp::Algorithm::Sha1
+        );
+        assert_eq!(fast.accounts[1].otp.digits(), 6);
+        assert_eq!(fast.accounts[1].otp.counter(), 7);
         assert_eq!(fast.recipients.len(), 2);
     }
 
@@ -301,6 +317,18 @@ mod tests {
             "version = 1\n[[accounts]]\nname = \"a\tb\u{7f}\"\ntype = \"totp\"\nsecret = \"A\"\n",
             "version = 1\nrecipients = [\"a\",\"b\"]\n",
             "version = 1\nrecipients = [\n  \"a\",\n]\n",
+            // The canonical shape, but not a valid vault: the `toml` path gives the message.
+            "version = 2\n",
+            "version = 0\n",
+            "version = 1\n[[accounts]]\nname = \" \"\ntype = \"totp\"\nsecret = \"GEZDGNBV\"\n",
+            "version = 1\n[[accounts]]\nname = \"a\"\ntype = \"totp\"\nsecret = \"GEZDGNBV\"\n\
+             [[accounts]]\nname = \"A\"\ntype = \"totp\"\nsecret = \"GEZDGNBV\"\n",
+            "version = 1\n[[accounts]]\nname = \"a\"\ntype = \"totp\"\nsecret = \"GEZDGNB1\"\n",
+            "version = 1\n[[accounts]]\nname = \"a\"\ntype = \"totp\"\nsecret = \"GEZDGNBV\"\ndigits = 11\n",
+            "version = 1\n[[accounts]]\nname = \"a\"\ntype = \"totp\"\nsecret = \"GEZDGNBV\"\ncounter = 1\n",
+            "version = 1\n[[accounts]]\nname = \"a\"\ntype = \"hotp\"\nsecret = \"GEZDGNBV\"\n",
+            "version = 1\n[[accounts]]\nname = \"a\"\ntype = \"otp\"\nsecret = \"GEZDGNBV\"\n",
+            "version = 1\n[[accounts]]\nname = \"a\"\ntype = \"totp\"\nsecret = \"GEZDGNBV\"\nalgorithm = \"MD5\"\n",
         ];
         for text in others {
             assert!(parse(text).is_none(), "fast reader accepted {text:?}");
