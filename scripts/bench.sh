@@ -10,6 +10,10 @@
 # So, as root, every measurement starts from a dropped page cache: both programs are read from
 # disk, as after a reboot, then warmed up. Without root the figures depend on that history.
 # RUST_BACKTRACE makes every error capture a backtrace (1.4 ms in a static binary): unset here.
+#
+# hyperfine runs one command's batch, then the other's; on a shared VM the machine's speed drifts
+# between batches. So each comparison is also run in turns (scripts/interleave.py: A B A B ...),
+# whose ratio is the one to quote.
 set -euo pipefail
 unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 cold_cache() {
@@ -17,7 +21,7 @@ cold_cache() {
 }
 [ -w /proc/sys/vm/drop_caches ] || echo "note: not root, so the page cache is not dropped before each run" >&2
 cd "$(dirname "$0")/.."
-for t in hyperfine oathtool age; do
+for t in hyperfine oathtool age python3; do
   command -v "$t" >/dev/null || { echo "bench.sh needs $t (apt-get install -y $t)" >&2; exit 1; }
 done
 cargo build --release --locked --quiet
@@ -50,6 +54,8 @@ for n in 1 100 10000; do
   hyperfine -N --warmup 10 --runs 200 --style basic \
     "$bin --vault $v code $q" \
     "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'
+  echo "   in turns (500 runs each):"
+  python3 scripts/interleave.py 500 "$bin --vault $v code $q" "oathtool --totp -b $secret"
 done
 
 echo
@@ -85,3 +91,5 @@ cold_cache
 hyperfine -N --warmup 10 --runs 200 --style basic \
   "$bin --vault $work/pass.age code x" \
   "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'
+echo "   in turns (500 runs each):"
+python3 scripts/interleave.py 500 "$bin --vault $work/pass.age code x" "oathtool --totp -b $secret"

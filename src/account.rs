@@ -36,9 +36,7 @@ impl Account {
     /// Whether the name, issuer or account contains `query`, ignoring case; `query` must be
     /// lower case already ([`fold_case`]). How `code`, `list` and `watch` filter.
     pub fn matches(&self, query: &str) -> bool {
-        [&self.name, &self.issuer, &self.account]
-            .into_iter()
-            .any(|field| contains_folded(field, query))
+        fields_match([&self.name, &self.issuer, &self.account], query)
     }
 
     /// ` (Issuer: account)` or ` (Issuer)` or ` (account)`, or nothing: after a name in messages.
@@ -129,6 +127,13 @@ pub fn same_name(a: &str, b: &str) -> bool {
     } else {
         a.to_lowercase() == b.to_lowercase()
     }
+}
+
+/// [`Account::matches`] on an account's name, issuer and account.
+pub fn fields_match(fields: [&str; 3], query: &str) -> bool {
+    fields
+        .into_iter()
+        .any(|field| contains_folded(field, query))
 }
 
 /// Whether `text` in lower case contains `query` (lower case already), without a copy when

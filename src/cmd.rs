@@ -135,18 +135,24 @@ impl Ctx {
 
     /// Opens the vault for reading (no lock: writers replace it atomically).
     pub fn open(&self) -> Result<Session> {
+        self.open_plain()?.read()
+    }
+
+    /// Opens the vault for reading as far as its plaintext; [`Unlocked::read`] reads the
+    /// accounts. For `code`, which may need only one of them ([`vault::pick`]).
+    pub fn open_plain(&self) -> Result<Unlocked> {
         let bytes = vault::read(&self.vault_path)?;
-        self.open_bytes(bytes, None)
+        self.unlock_bytes(bytes, None)
     }
 
     /// Opens the vault for a read-modify-write, holding its exclusive lock until dropped.
     pub fn open_for_write(&self) -> Result<Session> {
         let lock = vault::lock(&self.vault_path)?;
         let bytes = vault::read(&self.vault_path)?;
-        self.open_bytes(bytes, Some(lock))
+        self.unlock_bytes(bytes, Some(lock))?.read()
     }
 
-    fn open_bytes(&self, bytes: Vec<u8>, lock: Option<Lock>) -> Result<Session> {
+    fn unlock_bytes(&self, bytes: Vec<u8>, lock: Option<Lock>) -> Result<Unlocked> {
         let path = &self.vault_path;
         let is_passphrase = vault::is_passphrase_vault(path, &bytes)?;
         let (key, passphrase) = if is_passphrase {
@@ -169,18 +175,43 @@ impl Ctx {
             )
         };
         let plain = vault::decrypt(path, &bytes, &key)?;
-        let vault = vault::parse(path, &plain)?;
         if is_passphrase {
+            // Acted on only once the command has succeeded.
             self.start_agent
                 .set(self.config.get().is_some_and(|c| c.unlock_by_default));
         }
-        Ok(Session {
-            vault,
+        Ok(Unlocked {
+            plain,
             path: path.clone(),
             passphrase,
             key,
             bytes,
             lock,
+        })
+    }
+}
+
+/// A vault decrypted but not yet read.
+pub struct Unlocked {
+    /// The decrypted TOML.
+    pub plain: Zeroizing<Vec<u8>>,
+    path: PathBuf,
+    passphrase: Option<SecretString>,
+    key: Key,
+    bytes: Vec<u8>,
+    lock: Option<Lock>,
+}
+
+impl Unlocked {
+    /// Reads the accounts: the session every command works in.
+    pub fn read(self) -> Result<Session> {
+        Ok(Session {
+            vault: vault::parse(&self.path, &self.plain)?,
+            path: self.path,
+            passphrase: self.passphrase,
+            key: self.key,
+            bytes: self.bytes,
+            lock: self.lock,
         })
     }
 }

@@ -654,9 +654,10 @@ mod tests {
         #[test]
         fn canonical_base32_decodes_as_data_encoding_does(text in "[A-Z2-7]{1,80}") {
             let ours = Secret::parse_base32(&text);
-            match base32_lenient().decode(text.as_bytes()) {
-                Ok(bytes) => proptest::prop_assert_eq!(ours.unwrap().expose().to_vec(), bytes),
-                Err(_) => proptest::prop_assert_eq!(ours, Err(SecretError::BadLength { len: text.len() })),
+            if let Ok(bytes) = base32_lenient().decode(text.as_bytes()) {
+                proptest::prop_assert_eq!(ours.unwrap().expose().to_vec(), bytes);
+            } else {
+                proptest::prop_assert_eq!(ours, Err(SecretError::BadLength { len: text.len() }));
             }
         }
 

@@ -304,6 +304,13 @@ pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
     }
 }
 
+/// For `authcli code QUERY`: the account QUERY picks (as `cmd::find` does) from a valid vault
+/// in the form authcli writes, without building the others. `None` means: read the vault with
+/// [`parse`] and look there (another form, an invalid vault, or no single match).
+pub fn pick(plaintext: &[u8], query: &str) -> Option<Account> {
+    fast::pick(std::str::from_utf8(plaintext).ok()?, query)
+}
+
 /// [`parse`] through the `toml` crate, for any TOML text.
 fn parse_toml(path: &Path, text: &str) -> Result<Vault, VaultError> {
     let invalid = |detail: String| VaultError::Invalid {

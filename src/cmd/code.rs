@@ -7,9 +7,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Result, anyhow, bail};
 
 use super::{Ctx, find, now_or};
+use crate::account::Account;
 use crate::agent::{Body, Change, CodeReply, HotpCode, Op, Outcome};
 use crate::cli::CodeArgs;
-use crate::vault::Vault;
+use crate::vault::{self, Vault};
 use crate::{clipboard, output};
 
 /// Runs `code`.
@@ -36,7 +37,13 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         Some(Served::Hotp(h)) => return emit(args, &h.code, || hotp_json(&h)),
         None => {}
     }
-    let mut session = ctx.open()?;
+    let unlocked = ctx.open_plain()?;
+    // The usual case: a time-based account, read without building the rest of the vault.
+    if let Some(acc) = vault::pick(&unlocked.plain, &args.query).filter(|a| a.otp.kind().is_timed())
+    {
+        return timed(args, &acc);
+    }
+    let mut session = unlocked.read()?;
     let i = find(&session.vault, &args.query)?;
     let acc = &session.vault.accounts[i];
     if !acc.otp.kind().is_timed() {
@@ -49,6 +56,11 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         let h = outcome.code.expect("an HOTP change gives its code");
         return emit(args, &h.code, || hotp_json(&h));
     }
+    timed(args, acc)
+}
+
+/// The code of a time-based account, as asked for.
+fn timed(args: &CodeArgs, acc: &Account) -> Result<()> {
     let period = u64::from(acc.otp.period());
     let mut t = now_or(args.at.as_deref())?;
     if let Some(min_left) = args.wait_fresh {
