@@ -347,7 +347,10 @@ fn parse_toml(path: &Path, text: &str) -> Result<Vault, VaultError> {
         recipients: repr.recipients,
         accounts: Vec::with_capacity(repr.accounts.len()),
     };
-    let mut names = NameKeys::with_capacity(repr.accounts.len());
+    let mut names = NameKeys::with_capacity_and_hasher(
+        repr.accounts.len(),
+        std::hash::BuildHasherDefault::default(),
+    );
     for (i, a) in repr.accounts.into_iter().enumerate() {
         if !names.insert(crate::account::fold_case(&a.name).into_owned().into()) {
             return Err(invalid(format!("two accounts are named {:?}", a.name)));
@@ -366,30 +369,14 @@ fn parse_toml(path: &Path, text: &str) -> Result<Vault, VaultError> {
     Ok(vault)
 }
 
-/// The accounts' names as the vault compares them (case-insensitive), to find a second use of
-/// one. A name with no upper-case letter in ASCII is its own key, so the usual vault needs no
-/// lower-cased copies; the hasher has fixed keys, so no random seed is fetched from the OS.
-struct NameKeys<'a>(
-    std::collections::HashSet<
-        std::borrow::Cow<'a, str>,
-        std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
-    >,
-);
-
-impl<'a> NameKeys<'a> {
-    fn with_capacity(n: usize) -> Self {
-        Self(std::collections::HashSet::with_capacity_and_hasher(
-            n,
-            std::hash::BuildHasherDefault::default(),
-        ))
-    }
-
-    /// Adds a name's [`fold_case`](crate::account::fold_case) key; `false` when an equal name
-    /// (ignoring case) is there already.
-    fn insert(&mut self, key: std::borrow::Cow<'a, str>) -> bool {
-        self.0.insert(key)
-    }
-}
+/// The accounts' names as the vault compares them, [`fold_case`](crate::account::fold_case)d,
+/// to find a second use of one: `insert` is `false` for a name already there, ignoring case. A
+/// name with no upper-case ASCII letter is its own key, so the usual vault needs no lower-cased
+/// copies; the hasher has fixed keys, so no random seed is fetched from the OS.
+type NameKeys<'a> = std::collections::HashSet<
+    std::borrow::Cow<'a, str>,
+    std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
+>;
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -694,7 +681,7 @@ pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
             let id = age::x25519::Identity::from_str(line)
                 .map_err(|_| bad(format!("line {} is not an age identity", n + 1)))?;
             out.identities
-                .push(Box::new(x25519::X25519Identity::new(&id, hint.take())));
+                .push(Box::new(x25519::X25519Identity::new(line, hint.take())));
             out.publics.push(Public::X25519(id));
         }
         return Ok(out);

@@ -24,7 +24,10 @@ pub(super) fn parse(text: &str) -> Option<Vault> {
         accounts.push(p.finish()?);
         Some(())
     })?;
-    let mut names = NameKeys::with_capacity(accounts.len());
+    let mut names = NameKeys::with_capacity_and_hasher(
+        accounts.len(),
+        std::hash::BuildHasherDefault::default(),
+    );
     if !accounts.iter().all(|a| names.insert(fold_case(&a.name))) {
         return None;
     }
@@ -41,7 +44,7 @@ pub(super) fn parse(text: &str) -> Option<Vault> {
 /// single account matches (the caller then reads the vault whole and `find` says why).
 pub(super) fn pick(text: &str, query: &str) -> Option<Account> {
     let folded = fold_case(query);
-    let mut names = NameKeys::with_capacity(64);
+    let mut names = NameKeys::default();
     let (mut exact, mut first_hit, mut hits) = (None, None, 0usize);
     scan(text, |p| {
         let name = p.name?;

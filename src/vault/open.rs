@@ -184,6 +184,12 @@ mod tests {
 
     #[test]
     fn the_first_identity_that_answers_decides_as_in_age() {
+        struct Refuses;
+        impl age::Identity for Refuses {
+            fn unwrap_stanza(&self, _: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+                Some(Err(age::DecryptError::InvalidHeader))
+            }
+        }
         let (a, b) = (
             age::x25519::Identity::generate(),
             age::x25519::Identity::generate(),
@@ -192,9 +198,19 @@ mod tests {
         let ids: [&dyn age::Identity; 2] = [&a, &b];
         let plain = decrypt(&file, ids.into_iter()).expect("b opens it");
         assert_eq!(&plain[..], b"secret");
-        let passphrase = age::scrypt::Identity::new("x".into());
-        let ids: [&dyn age::Identity; 2] = [&passphrase, &a];
+        // An identity that answers with an error ends the search before `b`, in age too.
+        let age_says = |ids: [&dyn age::Identity; 2]| {
+            age::Decryptor::new_buffered(&file[..])
+                .unwrap()
+                .decrypt(ids.into_iter())
+                .is_ok()
+        };
+        let ids: [&dyn age::Identity; 2] = [&Refuses, &b];
+        assert!(!age_says(ids));
         assert!(decrypt(&file, ids.into_iter()).is_none());
+        let ids: [&dyn age::Identity; 2] = [&b, &Refuses];
+        assert!(age_says(ids));
+        assert!(decrypt(&file, ids.into_iter()).is_some());
     }
 
     #[test]

@@ -21,7 +21,6 @@
 use std::cell::OnceCell;
 
 use age::DecryptError;
-use age::secrecy::ExposeSecret;
 use age_core::format::{FILE_KEY_BYTES, FileKey, Stanza};
 use age_core::primitives::{aead_decrypt, bech32_decode, hkdf};
 use subtle::ConstantTimeEq;
@@ -42,25 +41,13 @@ pub struct X25519Identity {
 }
 
 impl X25519Identity {
-    /// The identity `id`, with the public key `hint` (an `age1…` string) to try first, if it
-    /// reads as one.
-    pub fn new(id: &age::x25519::Identity, hint: Option<&str>) -> Self {
-        let text = id.to_string();
-        let bytes: Zeroizing<[u8; 32]> = bech32_decode(
-            text.expose_secret(),
-            |_| (),
-            |_| Ok(()),
-            |_, data| {
-                let mut out = Zeroizing::new([0u8; 32]);
-                let mut n = 0;
-                for (slot, b) in out.iter_mut().zip(data) {
-                    *slot = b;
-                    n += 1;
-                }
-                (n == 32).then_some(out).ok_or(())
-            },
-        )
-        .expect("an age identity is 32 bytes of Bech32");
+    /// The identity on `line` (an `AGE-SECRET-KEY-1…` line that `age::x25519::Identity`
+    /// has accepted), with the public key `hint` (an `age1…` string) to try first, if it reads
+    /// as one.
+    pub fn new(line: &str, hint: Option<&str>) -> Self {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        bech32_decode(line, |_| (), |_| Ok(()), |_, data| fill(&mut bytes, data))
+            .expect("age accepted the line: 32 bytes of Bech32");
         Self {
             secret: StaticSecret::from(*bytes),
             hint: hint.and_then(public_key),
@@ -75,21 +62,23 @@ impl X25519Identity {
 
 /// The key of an `age1…` recipient string, or `None`.
 fn public_key(text: &str) -> Option<PublicKey> {
+    let mut key = [0u8; 32];
     bech32_decode(
         text.trim(),
         |_| (),
         |hrp| (hrp.as_str() == "age").then_some(()).ok_or(()),
-        |_, data| {
-            let mut out = [0u8; 32];
-            let mut n = 0usize;
-            for b in data {
-                *out.get_mut(n).ok_or(())? = b;
-                n += 1;
-            }
-            (n == 32).then_some(PublicKey::from(out)).ok_or(())
-        },
+        |_, data| fill(&mut key, data),
     )
-    .ok()
+    .ok()?;
+    Some(PublicKey::from(key))
+}
+
+/// Bech32 data that is exactly 32 bytes, into `out`.
+fn fill(out: &mut [u8; 32], mut data: impl Iterator<Item = u8>) -> Result<(), ()> {
+    for slot in out.iter_mut() {
+        *slot = data.next().ok_or(())?;
+    }
+    data.next().is_none().then_some(()).ok_or(())
 }
 
 impl age::Identity for X25519Identity {
@@ -193,7 +182,7 @@ mod tests {
         for file in &files {
             let expected = decrypt(file, &ours);
             for hint in &hints {
-                let id = X25519Identity::new(&ours, hint.as_deref());
+                let id = X25519Identity::new(ours.to_string().expose_secret(), hint.as_deref());
                 assert_eq!(decrypt(file, &id), expected, "hint {hint:?}");
             }
         }
@@ -204,7 +193,8 @@ mod tests {
     #[test]
     fn reads_the_hint_and_only_a_public_key() {
         let id = age::x25519::Identity::generate();
-        let ours = X25519Identity::new(&id, Some(&recipient_string(&id)));
+        let ours =
+            X25519Identity::new(id.to_string().expose_secret(), Some(&recipient_string(&id)));
         assert_eq!(ours.hint.as_ref(), Some(ours.public()));
         let upper = recipient_string(&id).to_uppercase();
         assert!(public_key(&upper).is_none());
@@ -216,7 +206,8 @@ mod tests {
     #[test]
     fn malformed_stanzas_answer_as_age_does() {
         let id = age::x25519::Identity::generate();
-        let ours = X25519Identity::new(&id, Some(&recipient_string(&id)));
+        let ours =
+            X25519Identity::new(id.to_string().expose_secret(), Some(&recipient_string(&id)));
         let file = encrypt(b"x", &[&id.to_public()]);
         // The stanza line and body as age wrote them.
         let text = String::from_utf8_lossy(&file);
