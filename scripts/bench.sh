@@ -26,8 +26,7 @@ for t in hyperfine oathtool age python3; do
 done
 cargo build --release --locked --quiet
 cargo build --release --locked --quiet --example toml_floor
-# .cargo/config.toml builds for the host's own target tuple, so the output is under target/<tuple>/.
-out=${CARGO_TARGET_DIR:-$PWD/target}/$(rustc -vV | sed -n 's/^host: //p')/release
+out=${CARGO_TARGET_DIR:-$PWD/target}/release
 bin=$out/authcli
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -3,7 +3,7 @@
 # (1366x768 ... 5120x2880: light, dark/inverted, tiny, blurry, JPEG q50, rotated, noisy,
 # low contrast, two codes, GIF/BMP/WebP), made by scripts/make-screenshots.sh --bench.
 #
-#   scripts/qr-bench.sh                       # builds target/<host tuple>/release/examples/qrdecode
+#   scripts/qr-bench.sh                       # builds target/release/examples/qrdecode
 #   QRDECODE_CMD="zbarimg -q --raw" scripts/qr-bench.sh                     # another decoder
 #   BENCH_DIR=/tmp/qrbench RUNS=10 scripts/qr-bench.sh                     # keep/reuse images
 #
@@ -29,8 +29,7 @@ done
 
 if [ -z "${QRDECODE_CMD:-}" ]; then
     cargo build --release --quiet --example qrdecode
-    # .cargo/config.toml builds for the host's own target tuple: the output is under target/<tuple>/.
-    QRDECODE_CMD="${CARGO_TARGET_DIR:-$root/target}/$(rustc -vV | sed -n 's/^host: //p')/release/examples/qrdecode"
+    QRDECODE_CMD="${CARGO_TARGET_DIR:-$root/target}/release/examples/qrdecode"
 fi
 read -r -a decoder <<<"$QRDECODE_CMD"
 
