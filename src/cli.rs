@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
-pub mod fast;
-
 /// A TOTP/HOTP authenticator for the terminal, with an age-encrypted vault.
 ///
 /// Add accounts from a screenshot of a "scan this QR code" page, print codes for people and
@@ -124,13 +122,14 @@ Examples:
   authcli rekey --remove-recipient age1lostlaptop...")]
     Rekey(RekeyArgs),
 
-    /// Unlock a passphrase vault once: a background agent serves the other commands until it ends
+    /// Unlock a passphrase vault once: a background key agent holds the passphrase until it ends
     #[command(
-        after_help = "The agent holds the decrypted accounts in memory and answers only your own user (a
-private Unix socket; on Windows a named pipe with a per-agent token in your profile). Codes, listings, export and watch ask it, and add, remove, rename, import
-and HOTP codes have it write the vault file, without the passphrase. It ends with `authcli
-lock`, when its time is up, on logout, or when the vault file changes otherwise (`passwd`,
-`rekey`, another program). `unlock_by_default = true` in the config file starts it after any
+        after_help = "The agent holds key material only: the passphrase, in a small locked memory buffer,
+and the vault's file keys. Every command still reads and writes the vault file itself and asks
+the agent for the file key instead of for the passphrase; no account or code passes through it.
+Only your own user can ask it (a private Unix socket; on Windows a named pipe with a per-agent
+token in your profile). It ends with `authcli lock`, when its time is up, on logout, and
+before `passwd` or `rekey`. `unlock_by_default = true` in the config file starts it after any
 command that had to ask for the passphrase.
 
 Examples:

@@ -3,7 +3,6 @@
 
 pub mod add;
 pub mod agent;
-pub mod change;
 pub mod clipboard;
 pub mod code;
 pub mod completions;
@@ -28,12 +27,10 @@ use zeroize::Zeroizing;
 use crate::cli::Cli;
 use crate::config::Config;
 use crate::term;
+use crate::agent::client::AgentKey;
 use crate::vault::{self, Key, Lock, Protection, Vault, VaultError};
 
-/// An error that exits with code 3: no account, or several, match a query.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct QueryError(pub String);
+pub use crate::ops::{QueryError, find};
 
 /// An error that exits with code 4: the vault cannot be unlocked (no passphrase source, bad
 /// passphrase file). Wrong passphrases and identities are [`VaultError`]s.
@@ -135,85 +132,89 @@ impl Ctx {
 
     /// Opens the vault for reading (no lock: writers replace it atomically).
     pub fn open(&self) -> Result<Session> {
-        self.open_plain()?.read()
-    }
-
-    /// Opens the vault for reading as far as its plaintext; [`Unlocked::read`] reads the
-    /// accounts. For `code`, which may need only one of them ([`vault::pick`]).
-    pub fn open_plain(&self) -> Result<Unlocked> {
         let bytes = vault::read(&self.vault_path)?;
-        self.unlock_bytes(bytes, None)
+        self.unlock(bytes, None)
     }
 
     /// Opens the vault for a read-modify-write, holding its exclusive lock until dropped.
     pub fn open_for_write(&self) -> Result<Session> {
         let lock = vault::lock(&self.vault_path)?;
         let bytes = vault::read(&self.vault_path)?;
-        self.unlock_bytes(bytes, Some(lock))?.read()
+        self.unlock(bytes, Some(lock))
     }
 
-    fn unlock_bytes(&self, bytes: Vec<u8>, lock: Option<Lock>) -> Result<Unlocked> {
+    /// The one way a vault is opened: a key-based vault with its identity file; a passphrase
+    /// vault through its unlock agent when one holds the passphrase, else with the passphrase
+    /// from the usual sources. The session remembers the key for writing back: the agent (which
+    /// wraps under the passphrase that opened the vault) or the passphrase.
+    fn unlock(&self, bytes: Vec<u8>, lock: Option<Lock>) -> Result<Session> {
         let path = &self.vault_path;
-        let is_passphrase = vault::is_passphrase_vault(path, &bytes)?;
-        let (key, passphrase) = if is_passphrase {
-            // Before the prompt: a broken config file is one clear error, not a surprise later.
-            self.config()?;
-            let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
-            (Key::Passphrase(p.clone()), Some(p))
+        let (key, write_key, plain) = if vault::is_passphrase_vault(path, &bytes)? {
+            let from_agent = if self.passphrase_cache.get().is_none() {
+                self.through_agent(&bytes)?
+            } else {
+                None
+            };
+            if let Some((key, plain)) = from_agent {
+                (key, WriteKey::Agent, plain)
+            } else {
+                // Before the prompt: a broken config file is one clear error, not a surprise.
+                self.config()?;
+                let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+                let key = Key::Passphrase(p.clone());
+                let plain = vault::decrypt(path, &bytes, &key)?;
+                // Acted on only once the command has succeeded.
+                self.start_agent
+                    .set(self.config.get().is_some_and(|c| c.unlock_by_default));
+                (key, WriteKey::Passphrase(p), plain)
+            }
         } else {
             let Some(id_path) = &self.identity else {
                 return Err(VaultError::NeedIdentity(path.clone()).into());
             };
             let ids = vault::load_identity(id_path)?;
             warn_if_readable_by_others(id_path);
-            (
-                Key::Identities {
-                    identities: ids.identities,
-                    source: id_path.clone(),
-                },
-                None,
-            )
+            let key = Key::Identities {
+                identities: ids.identities,
+                source: id_path.clone(),
+            };
+            let plain = vault::decrypt(path, &bytes, &key)?;
+            (key, WriteKey::Recipients, plain)
         };
-        let plain = vault::decrypt(path, &bytes, &key)?;
-        if is_passphrase {
-            // Acted on only once the command has succeeded.
-            self.start_agent
-                .set(self.config.get().is_some_and(|c| c.unlock_by_default));
-        }
-        Ok(Unlocked {
-            plain,
+        Ok(Session {
+            vault: vault::parse(path, &plain)?,
             path: path.clone(),
-            passphrase,
             key,
+            write_key,
             bytes,
             lock,
         })
     }
-}
 
-/// A vault decrypted but not yet read.
-pub struct Unlocked {
-    /// The decrypted TOML.
-    pub plain: Zeroizing<Vec<u8>>,
-    path: PathBuf,
-    passphrase: Option<SecretString>,
-    key: Key,
-    bytes: Vec<u8>,
-    lock: Option<Lock>,
-}
-
-impl Unlocked {
-    /// Reads the accounts: the session every command works in.
-    pub fn read(self) -> Result<Session> {
-        Ok(Session {
-            vault: vault::parse(&self.path, &self.plain)?,
-            path: self.path,
-            passphrase: self.passphrase,
-            key: self.key,
-            bytes: self.bytes,
-            lock: self.lock,
-        })
+    /// The vault's plaintext through its unlock agent; `None` when no agent answers for it or
+    /// its passphrase does not open this file (another passphrase since, say).
+    fn through_agent(&self, bytes: &[u8]) -> Result<Option<(Key, Zeroizing<Vec<u8>>)>> {
+        let Some(agent) = AgentKey::for_vault(&self.vault_path) else {
+            return Ok(None);
+        };
+        let key = Key::Unwrapper(Box::new(agent));
+        match vault::decrypt(&self.vault_path, bytes, &key) {
+            Ok(plain) => Ok(Some((key, plain))),
+            Err(e) if e.is_unlock_failure() => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
+}
+
+/// How a session's vault is encrypted when it is written back.
+enum WriteKey {
+    /// To the recipients listed in the vault.
+    Recipients,
+    /// Under this passphrase.
+    Passphrase(SecretString),
+    /// By this vault's unlock agent, under the passphrase it holds: the one that opened the
+    /// vault as read under the write lock.
+    Agent,
 }
 
 fn non_empty(p: &Zeroizing<String>, what: &str) -> Result<SecretString> {
@@ -267,8 +268,8 @@ pub struct Session {
     /// The decrypted accounts.
     pub vault: Vault,
     path: PathBuf,
-    passphrase: Option<SecretString>,
     key: Key,
+    write_key: WriteKey,
     bytes: Vec<u8>,
     lock: Option<Lock>,
 }
@@ -293,9 +294,12 @@ impl Session {
     /// Encrypts and writes the vault back (crash-safe; the old one becomes `.bak`).
     pub fn save(&mut self) -> Result<()> {
         assert!(self.lock.is_some(), "save needs the write lock");
-        let protection = match &self.passphrase {
-            Some(p) => Protection::Passphrase(p.clone()),
-            None => Protection::Recipients(self.vault.recipients.clone()),
+        let protection = match &self.write_key {
+            WriteKey::Passphrase(p) => Protection::Passphrase(p.clone()),
+            WriteKey::Recipients => Protection::Recipients(self.vault.recipients.clone()),
+            WriteKey::Agent => Protection::Wrapper(Box::new(
+                AgentKey::for_vault(&self.path).context("the vault's folder is gone")?,
+            )),
         };
         let plain = vault::serialize(&self.vault);
         let bytes = vault::encrypt(plain.as_bytes(), &protection)?;
@@ -306,18 +310,37 @@ impl Session {
 
     /// Whether the vault is protected by a passphrase (else by age/SSH recipients).
     pub fn is_passphrase(&self) -> bool {
-        self.passphrase.is_some()
+        !matches!(self.write_key, WriteKey::Recipients)
     }
 
     /// Changes how the next [`Session::save`] encrypts: `Some` passphrase, or `None` for the
     /// recipients listed in the vault.
     pub fn set_passphrase(&mut self, passphrase: Option<SecretString>) {
-        self.passphrase = passphrase;
+        self.write_key = match passphrase {
+            Some(p) => WriteKey::Passphrase(p),
+            None => WriteKey::Recipients,
+        };
     }
 
     /// The vault file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Saves the vault if `outcome` changed it, then shows its messages on stderr.
+    pub fn finish(&mut self, outcome: &crate::ops::Outcome) -> Result<()> {
+        if outcome.changed {
+            self.save()?;
+        }
+        report(outcome);
+        Ok(())
+    }
+}
+
+/// Shows an operation's messages on stderr.
+pub fn report(outcome: &crate::ops::Outcome) {
+    for line in &outcome.messages {
+        eprintln!("{line}");
     }
 }
 
@@ -330,70 +353,6 @@ pub fn now_or(at: Option<&str>) -> Result<u64> {
             .context("the system clock is before 1970")?
             .as_secs()),
     }
-}
-
-/// Finds one account by QUERY (SPEC §3): an exact name wins; otherwise the one account whose
-/// name, issuer or account contains QUERY, case-insensitively.
-pub fn find(vault: &Vault, query: &str) -> Result<usize, QueryError> {
-    if let Some(i) = vault.position(query) {
-        return Ok(i);
-    }
-    let q = crate::account::fold_case(query);
-    let hits: Vec<usize> = vault
-        .accounts
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.matches(&q))
-        .map(|(i, _)| i)
-        .collect();
-    match hits.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(QueryError(match did_you_mean(vault, &q) {
-            Some(s) => format!("no account matches {query:?}; did you mean {s:?}?"),
-            None if vault.accounts.is_empty() => {
-                format!(
-                    "no account matches {query:?}: the vault is empty (add one with `authcli add`)"
-                )
-            }
-            None => format!("no account matches {query:?} (see `authcli list`)"),
-        })),
-        many => {
-            const SHOWN: usize = 8;
-            let names: Vec<String> = many
-                .iter()
-                .take(SHOWN)
-                .map(|&i| {
-                    let a = &vault.accounts[i];
-                    format!("{}{}", a.name, a.label_suffix())
-                })
-                .collect();
-            let more = if many.len() > SHOWN {
-                format!(", and {} more", many.len() - SHOWN)
-            } else {
-                String::new()
-            };
-            Err(QueryError(format!(
-                "{query:?} matches {} accounts: {}{more}; use the exact name",
-                many.len(),
-                names.join(", ")
-            )))
-        }
-    }
-}
-
-fn did_you_mean(vault: &Vault, q: &str) -> Option<String> {
-    vault
-        .accounts
-        .iter()
-        .flat_map(|a| {
-            [&a.name, &a.issuer]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .map(move |s| (strsim::jaro_winkler(&s.to_lowercase(), q), a.name.clone()))
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, name)| name)
 }
 
 /// Reads all of stdin, refusing more than `limit` bytes.

@@ -12,8 +12,10 @@
 //! - [`export`]: accounts → authcli JSON, QR codes (terminal and PNG).
 //! - [`clipboard`]: copy with auto-clear through a detached helper (arboard).
 //! - [`watch`]: the live full-screen view (ratatui + crossterm): state, keys, drawing.
-//! - [`agent`]: the unlock agent's socket (a named pipe and token file on Windows), JSON-line
-//!   protocol and peer check.
+//! - [`ops`]: operations on an opened vault (pick by QUERY, add, import, remove, rename, spend
+//!   an HOTP counter): the one home of each rule.
+//! - [`agent`]: the unlock agent, a key agent: its protocol, transport, hardening, the agent
+//!   process and the client that commands use as one more source of the vault's file key.
 //! - [`config`]: the optional configuration file (`unlock_by_default`, `unlock_for`).
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
 //!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.
@@ -28,6 +30,7 @@ pub mod detached;
 pub mod export;
 pub mod import;
 pub mod otp;
+pub mod ops;
 pub mod output;
 pub mod qr;
 pub mod term;
@@ -93,7 +96,7 @@ pub fn run(cli: &Cli) -> Result<()> {
 /// be unlocked, 1 anything else.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.is::<cmd::QueryError>() {
+        if cause.is::<ops::QueryError>() {
             return 3;
         }
         if cause.is::<cmd::UnlockError>() {

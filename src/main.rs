@@ -5,10 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // `authcli code QUERY` skips building clap's command tree; everything else goes to clap.
-    let args: Vec<_> = std::env::args_os().collect();
-    let cli = authcli::cli::fast::parse(&args, |k| std::env::var_os(k))
-        .unwrap_or_else(|| authcli::cli::Cli::parse_from(args));
+    let cli = authcli::cli::Cli::parse();
     match authcli::run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -20,14 +20,6 @@ use zeroize::Zeroizing;
 use crate::account::Account;
 use crate::otp::{Algorithm, Kind, Otp, Secret};
 
-mod fast;
-mod open;
-mod x25519;
-
-/// For the fuzz target: whether the fast canonical-form reader agrees with the `toml` crate.
-#[doc(hidden)]
-pub use fast::agrees_with_toml as fast_reader_agrees_with_toml;
-
 /// The vault format version this program writes and understands.
 pub const VERSION: u32 = 1;
 /// scrypt work factor (log2 N) used when writing a passphrase vault: 0.6–1 s on a laptop.
@@ -194,6 +186,9 @@ pub enum Protection {
     Passphrase(SecretString),
     /// age X25519 / SSH recipients (as stored in the vault).
     Recipients(Vec<String>),
+    /// Another holder of a passphrase vault's passphrase, which wraps the file key under it
+    /// (the unlock agent).
+    Wrapper(Box<dyn age::Recipient>),
 }
 
 /// How to unlock a vault.
@@ -207,6 +202,9 @@ pub enum Key {
         /// Where they came from.
         source: PathBuf,
     },
+    /// Another holder of a passphrase vault's passphrase, which unwraps its file key (the unlock
+    /// agent). A vault it does not open fails as with a wrong passphrase.
+    Unwrapper(Box<dyn age::Identity>),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,22 +294,9 @@ pub fn parse(path: &Path, plaintext: &[u8]) -> Result<Vault, VaultError> {
         path: path.to_owned(),
         detail: "not UTF-8 text".into(),
     })?;
-    // The canonical form authcli writes, when valid, takes the fast reader; anything else (and
-    // every error message) the `toml` crate.
-    match fast::parse(text) {
-        Some(vault) => Ok(vault),
-        None => parse_toml(path, text),
-    }
+    parse_toml(path, text)
 }
 
-/// For `authcli code QUERY`: the account QUERY picks (as `cmd::find` does) from a valid vault
-/// in the form authcli writes, without building the others. `None` means: read the vault with
-/// [`parse`] and look there (another form, an invalid vault, or no single match).
-pub fn pick(plaintext: &[u8], query: &str) -> Option<Account> {
-    fast::pick(std::str::from_utf8(plaintext).ok()?, query)
-}
-
-/// [`parse`] through the `toml` crate, for any TOML text.
 fn parse_toml(path: &Path, text: &str) -> Result<Vault, VaultError> {
     let invalid = |detail: String| VaultError::Invalid {
         path: path.to_owned(),
@@ -382,42 +367,12 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Validates a stored account: the one set of rules for the vault and for accounts in
+/// authcli's JSON export.
 fn account_from_repr(a: StoredAccount) -> Result<Account, String> {
-    let (otp, added) = otp_from_fields(&Fields {
-        kind: &a.kind,
-        secret: &a.secret,
-        algorithm: &a.algorithm,
-        digits: a.digits,
-        period: a.period,
-        counter: a.counter,
-        added: a.added,
-    })?;
-    Ok(Account {
-        name: a.name,
-        issuer: a.issuer,
-        account: a.account,
-        otp,
-        added,
-    })
-}
-
-/// An account's code parameters as stored, borrowed from a [`StoredAccount`] or straight from
-/// the plaintext (the fast reader), with the schema's defaults filled in.
-struct Fields<'a> {
-    kind: &'a str,
-    secret: &'a str,
-    algorithm: &'a str,
-    digits: i64,
-    period: Option<i64>,
-    counter: Option<i64>,
-    added: Option<toml::value::Datetime>,
-}
-
-/// Validates stored code parameters: the one set of rules for both readers and the agent.
-fn otp_from_fields(a: &Fields<'_>) -> Result<(Otp, Option<i64>), String> {
-    let kind = Kind::from_str(a.kind)?;
-    let secret = Secret::parse_base32(a.secret).map_err(|e| e.to_string())?;
-    let algorithm = Algorithm::from_str(a.algorithm).map_err(|e| e.to_string())?;
+    let kind = Kind::from_str(&a.kind)?;
+    let secret = Secret::parse_base32(&a.secret).map_err(|e| e.to_string())?;
+    let algorithm = Algorithm::from_str(&a.algorithm).map_err(|e| e.to_string())?;
     let digits =
         u8::try_from(a.digits).map_err(|_| format!("digits must be 6-10, got {}", a.digits))?;
     let period = match (kind, a.period) {
@@ -444,7 +399,13 @@ fn otp_from_fields(a: &Fields<'_>) -> Result<(Otp, Option<i64>), String> {
                 .ok_or_else(|| format!("added must be a full date-time with offset, got {dt}"))?,
         ),
     };
-    Ok((otp, added))
+    Ok(Account {
+        name: a.name,
+        issuer: a.issuer,
+        account: a.account,
+        otp,
+        added,
+    })
 }
 
 fn account_to_repr(a: &Account) -> StoredAccount {
@@ -524,13 +485,13 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
             if is_scrypt {
                 return Err(VaultError::NeedPassphrase(path.to_owned()));
             }
-            let ids = || identities.iter().map(|i| i.as_ref() as &dyn age::Identity);
-            // One pass into one buffer; anything it does not open goes to age for the error.
-            // (Not for passphrases: a failure there would run scrypt twice.)
-            if let Some(plain) = open::decrypt(bytes, ids()) {
-                return Ok(plain);
+            decryptor.decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        }
+        Key::Unwrapper(id) => {
+            if !is_scrypt {
+                return Err(VaultError::NeedIdentity(path.to_owned()));
             }
-            decryptor.decrypt(ids())
+            decryptor.decrypt(std::iter::once(id.as_ref()))
         }
     };
     let mut reader = reader.map_err(|e| match e {
@@ -542,7 +503,7 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
                 path: path.to_owned(),
                 identity: source.display().to_string(),
             },
-            Key::Passphrase(_) => VaultError::WrongPassphrase(path.to_owned()),
+            Key::Passphrase(_) | Key::Unwrapper(_) => VaultError::WrongPassphrase(path.to_owned()),
         },
         age::DecryptError::ExcessiveWork { required, .. } => VaultError::ExcessiveWork {
             path: path.to_owned(),
@@ -605,6 +566,7 @@ pub fn encrypt(plaintext: &[u8], protection: &Protection) -> Result<Vec<u8>, Vau
                 parsed.iter().map(|r| r.as_ref() as &dyn age::Recipient),
             )
         }
+        Protection::Wrapper(r) => age::Encryptor::with_recipients(std::iter::once(r.as_ref())),
     }
     .map_err(|e| VaultError::Encrypt(one_line(&e.to_string())))?;
     let mut out = Vec::with_capacity(plaintext.len() + 512);
@@ -618,37 +580,22 @@ pub fn encrypt(plaintext: &[u8], protection: &Protection) -> Result<Vec<u8>, Vau
 // ---------------------------------------------------------------------------------------------
 // identities
 
-/// A loaded identity file: the identities, and what to derive the recipients they decrypt for.
+/// A loaded identity file: the identities, and the recipients they decrypt for.
 pub struct IdentityFile {
     /// Identities to decrypt with.
     pub identities: Vec<Box<dyn age::Identity>>,
-    publics: Vec<Public>,
-}
-
-/// Where an identity's recipient string comes from.
-enum Public {
-    /// Derived on demand: an X25519 public key costs a scalar multiplication, which opening a
-    /// vault does not need.
-    X25519(age::x25519::Identity),
-    /// Derived while loading the key.
-    Ssh(String),
+    recipients: Vec<String>,
 }
 
 impl IdentityFile {
     /// The recipient strings these identities decrypt for (to encrypt a vault to).
     pub fn recipients(&self) -> Vec<String> {
-        self.publics
-            .iter()
-            .map(|p| match p {
-                Public::X25519(id) => id.to_public().to_string(),
-                Public::Ssh(r) => r.clone(),
-            })
-            .collect()
+        self.recipients.clone()
     }
 }
 
 /// Loads an age identity file (`AGE-SECRET-KEY-1…` lines) or an unencrypted OpenSSH private key
-/// (ed25519 or RSA).
+/// (ed25519 or RSA), with age's own readers.
 pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
     let bad = |reason: String| VaultError::BadIdentity {
         path: path.to_owned(),
@@ -663,28 +610,26 @@ pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
     })?);
     let text = std::str::from_utf8(&text).map_err(|_| bad("not a text file".into()))?;
     if text.contains("AGE-SECRET-KEY-") {
-        let mut out = IdentityFile {
-            identities: Vec::new(),
-            publics: Vec::new(),
-        };
-        // The `# public key: age1…` comment that age-keygen and authcli write before a key.
-        let mut hint = None;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if let Some(comment) = line.strip_prefix('#') {
-                hint = comment.trim_start().strip_prefix("public key:");
-                continue;
-            }
-            if line.is_empty() {
-                continue;
-            }
-            let id = age::x25519::Identity::from_str(line)
-                .map_err(|_| bad(format!("line {} is not an age identity", n + 1)))?;
-            out.identities
-                .push(Box::new(x25519::X25519Identity::new(line, hint.take())));
-            out.publics.push(Public::X25519(id));
-        }
-        return Ok(out);
+        // age's message names a line number, never the line.
+        let file = age::IdentityFile::from_buffer(text.as_bytes())
+            .map_err(|e| bad(e.to_string().replace("identity file contains ", "")))?;
+        let mut recipients = Vec::new();
+        file.write_recipients_file(&mut recipients)
+            .map_err(|e| bad(e.to_string()))?;
+        let recipients = String::from_utf8_lossy(&recipients)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let identities = file
+            .into_identities()
+            .map_err(|e| bad(e.to_string()))?
+            .into_iter()
+            .map(|i| i as Box<dyn age::Identity>)
+            .collect();
+        return Ok(IdentityFile {
+            identities,
+            recipients,
+        });
     }
     if text.contains("PRIVATE KEY-----") {
         let id = age::ssh::Identity::from_buffer(
@@ -707,7 +652,7 @@ pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
         };
         return Ok(IdentityFile {
             identities: vec![Box::new(id)],
-            publics: vec![Public::Ssh(recipient)],
+            recipients: vec![recipient],
         });
     }
     Err(bad("not an age identity file or OpenSSH private key".into()))
@@ -1124,12 +1069,6 @@ mod tests {
                     v.accounts.push(a);
                 }
                 let text = serialize(&v);
-                // The fast reader takes what authcli writes, unless a string needs an escape.
-                let plain = |s: &str| !s.chars().any(|c| c == '"' || c == '\\' || c.is_control());
-                if v.accounts.iter().all(|a| plain(&a.issuer) && plain(&a.account)) {
-                    prop_assert!(fast::parse(&text).is_some(), "fast reader declined {}", text.len());
-                }
-                prop_assert!(fast::agrees_with_toml(&text));
                 prop_assert_eq!(parse(Path::new("v"), text.as_bytes()).unwrap(), v);
             }
 

@@ -36,20 +36,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use interprocess::local_socket::prelude::*;
 use interprocess::local_socket::{GenericNamespaced, ListenerOptions, Name};
 use interprocess::os::windows::named_pipe::local_socket as np;
 
 use super::token::{self, Token, TokenFile};
+use super::protocol::{
+    REPLY_TIMEOUT, Reply, Request, SecretBuf, json_line, parse_request, read_line,
+};
 use super::{
-    AgentError, Reply, Request, SecretBuf, json_line, nobody_listens, parse_request, read_line,
+    AgentError, MAX_PENDING, nobody_listens,
     socket_name,
 };
 
-/// Connections whose request line is still being read, at most (others are dropped at once).
-pub const MAX_PENDING: usize = 16;
+
 
 /// How long [`Server::bind`] retries a pipe name still held by an agent that is ending.
 const BIND_RETRY: Duration = Duration::from_secs(3);
@@ -129,7 +131,7 @@ pub fn request(socket: &Path, req: &Request) -> Result<Option<Reply>, AgentError
             let _ = tx.send(read_line(&stream));
         })
         .map_err(io_err)?;
-    let answer = match rx.recv_timeout(req.op.timeout()) {
+    let answer = match rx.recv_timeout(REPLY_TIMEOUT) {
         Ok(read) => read.map_err(io_err)?,
         Err(_) => {
             return Err(io_err(io::Error::new(
@@ -281,8 +283,9 @@ pub struct Connection {
 
 impl Connection {
     /// Its request; `Err` carries the reply for a malformed one.
-    pub fn read(&mut self) -> io::Result<Result<Request, Reply>> {
-        Ok(parse_request(&self.line.0[self.start..]))
+    #[allow(clippy::result_large_err)] // The error is the reply to send.
+    pub fn request(&self) -> Result<Request, Reply> {
+        parse_request(&self.line.0[self.start..])
     }
 
     /// Writes the reply line and waits until the client has read it: a pipe's unread data is
@@ -291,27 +294,5 @@ impl Connection {
         let line = json_line(reply).map_err(io::Error::other)?;
         (&self.stream).write_all(&line.0)?;
         self.stream.inner().flush()
-    }
-}
-
-/// The vault file's size and times: the agent exits when they change. (The file index that
-/// would tell a replaced file apart is not in stable std; the atomic save's rename gives the
-/// vault the temp file's last-write time, which differs from the old one's.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileStamp {
-    size: u64,
-    modified: Option<SystemTime>,
-    created: Option<SystemTime>,
-}
-
-impl FileStamp {
-    /// The stamp of `path` now; `None` if it is gone.
-    pub fn of(path: &Path) -> Option<Self> {
-        let m = fs::metadata(path).ok()?;
-        Some(Self {
-            size: m.len(),
-            modified: m.modified().ok(),
-            created: m.created().ok(),
-        })
     }
 }

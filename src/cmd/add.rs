@@ -6,13 +6,13 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::Ctx;
-use crate::account::{self, Account};
-use crate::agent::{Change, Outcome};
+use crate::account::Account;
 use crate::cli::{AddArgs, AlgorithmArg};
 use crate::otp::{Algorithm, Kind, Otp, STEAM_DIGITS, Secret};
 use crate::term;
 use crate::uri;
-use crate::vault::{Vault, VaultError};
+use crate::ops;
+use crate::vault::VaultError;
 
 /// Largest image read from stdin.
 const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
@@ -30,12 +30,7 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         );
     }
 
-    let change = Change::Add {
-        name: args.name.clone(),
-        accounts: super::change::stored(&found),
-    };
-    drop(found);
-    let outcome = super::change::run(ctx, change, |ctx| match ctx.open_for_write() {
+    let mut session = match ctx.open_for_write() {
         Err(e)
             if matches!(
                 e.downcast_ref::<VaultError>(),
@@ -43,98 +38,17 @@ pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<()> {
             ) =>
         {
             offer_to_create(ctx, e)?;
-            ctx.open_for_write()
+            ctx.open_for_write()?
         }
-        other => other,
-    })?;
-    super::change::report(&outcome);
-    Ok(())
-}
-
-/// Adds `found` to `vault` under `name`, or under names made from their issuers; accounts
-/// already there (same generator and issuer) are skipped. Returns the messages `add` prints:
-/// for the vault file and for the unlock agent alike.
-pub fn apply(
-    vault: &mut Vault,
-    name: Option<&str>,
-    found: Vec<Account>,
-    now: u64,
-) -> Result<Outcome> {
-    if let Some(name) = name {
-        validate_name(name)?;
-        if let Some(i) = vault.position(name) {
-            bail!(
-                "an account named {:?} already exists ({}); choose another name or `authcli rename` it",
-                vault.accounts[i].name,
-                vault.accounts[i].display_label()
-            );
-        }
-    }
-
-    let mut out = Outcome::default();
-    let mut names = vault.names();
-    let mut added = Vec::new();
-    for mut acc in found {
-        if let Some(existing) = vault
-            .accounts
-            .iter()
-            .find(|e| e.otp.same_generator(&acc.otp) && e.issuer.eq_ignore_ascii_case(&acc.issuer))
-        {
-            out.messages.push(format!(
-                "skipped {}: already in the vault as {:?}",
-                acc.display_label(),
-                existing.name
-            ));
-            continue;
-        }
-        acc.name = match name {
-            Some(n) => n.to_owned(),
-            None => names.claim(&account::default_name_base(&acc)),
-        };
-        acc.added = Some(i64::try_from(now).unwrap_or(i64::MAX));
-        added.push(vault.accounts.len());
-        vault.accounts.push(acc);
-    }
-    if added.is_empty() {
-        out.messages.push("nothing new to add".into());
-        return Ok(out);
-    }
-    out.changed = true;
-    for i in added {
-        let acc = &vault.accounts[i];
-        out.messages.push(if acc.otp.kind().is_timed() {
-            let code = acc.otp.code_at(now);
-            format!(
-                "added {:?}{}; current code {} ({} s left)",
-                acc.name,
-                acc.label_suffix(),
-                code.as_str(),
-                code.remaining
-            )
-        } else {
-            format!(
-                "added {:?}{}; HOTP counter {}: run `authcli code {}` when you need a code",
-                acc.name,
-                acc.label_suffix(),
-                acc.otp.counter(),
-                acc.name
-            )
-        });
-    }
-    Ok(out)
-}
-
-fn validate_name(name: &str) -> Result<()> {
-    if name.trim().is_empty() {
-        bail!("the account name is empty");
-    }
-    if name.trim() != name {
-        bail!("the account name {name:?} starts or ends with spaces");
-    }
-    if name.chars().any(char::is_control) {
-        bail!("the account name contains control characters");
-    }
-    Ok(())
+        other => other?,
+    };
+    let outcome = ops::add(
+        &mut session.vault,
+        args.name.as_deref(),
+        found,
+        super::now_or(None)?,
+    )?;
+    session.finish(&outcome)
 }
 
 fn offer_to_create(ctx: &Ctx, not_found: anyhow::Error) -> Result<()> {

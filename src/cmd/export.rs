@@ -1,7 +1,5 @@
 //! `export`: accounts → otpauth URIs, authcli JSON, Google Authenticator migration URIs, or QR
-//! codes (terminal or PNG files). Reveals secrets, so it asks first (or needs `--yes`). The
-//! accounts come from the unlock agent when one holds the vault (its one request that is
-//! answered with secrets), else from the vault file.
+//! codes (terminal or PNG files). Reveals secrets, so it asks first (or needs `--yes`).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,27 +7,23 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use zeroize::Zeroizing;
 
-use super::{Ctx, QueryError, find};
+use super::Ctx;
 use crate::account::Account;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::export::{self, TermStyle};
 use crate::output;
 use crate::term;
 use crate::uri;
-use crate::vault::{self, Vault};
+use crate::vault;
 
 /// Runs `export`.
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
-    let accounts = if let Some(accounts) = super::agent::export(ctx, &args.queries)? {
-        accounts
-    } else {
-        let session = ctx.open()?;
-        let vault = &session.vault;
-        pick(vault, &args.queries)?
-            .into_iter()
-            .map(|i| vault.accounts[i].clone())
-            .collect()
-    };
+    let session = ctx.open()?;
+    let vault = &session.vault;
+    let accounts: Vec<Account> = crate::ops::pick(vault, &args.queries)?
+        .into_iter()
+        .map(|i| vault.accounts[i].clone())
+        .collect();
     if accounts.is_empty() {
         bail!("the vault is empty; nothing to export");
     }
@@ -100,21 +94,6 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     Ok(())
 }
 
-/// The accounts QUERY… pick, in that order without repeats; every account when none is given
-/// (for the vault file and the agent alike).
-pub fn pick(vault: &Vault, queries: &[String]) -> Result<Vec<usize>, QueryError> {
-    if queries.is_empty() {
-        return Ok((0..vault.accounts.len()).collect());
-    }
-    let mut picked: Vec<usize> = Vec::new();
-    for q in queries {
-        let i = find(vault, q)?;
-        if !picked.contains(&i) {
-            picked.push(i);
-        }
-    }
-    Ok(picked)
-}
 
 fn confirm(args: &ExportArgs, n: usize) -> Result<()> {
     if args.yes {

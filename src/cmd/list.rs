@@ -5,7 +5,6 @@ use anyhow::Result;
 
 use super::{Ctx, now_or};
 use crate::account::Summary;
-use crate::agent::{Body, Op};
 use crate::cli::ListArgs;
 use crate::output;
 use crate::vault::Vault;
@@ -17,14 +16,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<()> {
     } else {
         None
     };
-    let op = Op::List {
-        filter: args.filter.clone(),
-        codes_at,
-    };
-    let rows = match super::agent::ask(ctx, op)? {
-        Some(Body::List { accounts }) => accounts,
-        _ => summaries(&ctx.open()?.vault, args.filter.as_deref(), codes_at),
-    };
+    let rows = summaries(&ctx.open()?.vault, args.filter.as_deref(), codes_at);
     if args.json {
         output::print_json(&output::list_json(&rows, args.codes))
     } else {

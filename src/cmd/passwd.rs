@@ -13,6 +13,9 @@ use crate::vault;
 
 /// Runs `passwd`.
 pub fn run(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
+    // The agent holds the old key: it ends first, so the old passphrase is asked as usual and
+    // nothing is ever wrapped under it again.
+    super::agent::end_agent(ctx)?;
     let mut session = ctx.open_for_write()?;
     if !session.is_passphrase() {
         bail!(

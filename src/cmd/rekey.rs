@@ -9,6 +9,9 @@ use crate::vault;
 
 /// Runs `rekey`.
 pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
+    // The agent holds the old key: it ends first, so the old passphrase is asked as usual and
+    // nothing is ever wrapped under it again.
+    super::agent::end_agent(ctx)?;
     let mut session = ctx.open_for_write()?;
     let path = session.path().to_owned();
     if args.to_passphrase {

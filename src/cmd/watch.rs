@@ -1,5 +1,5 @@
-//! `watch`: the live view of every code, on the vault opened read-only or the unlock agent's
-//! accounts (it never spends HOTP counters), with the real clock and the clipboard.
+//! `watch`: the live view of every code, on the vault opened read-only (it never spends HOTP
+//! counters), with the real clock and the clipboard.
 
 use std::io::IsTerminal;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,15 +15,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!("watch needs a terminal; for scripts use `authcli list --codes` or `authcli code`");
     }
-    // The accounts, secrets included, from the unlock agent when one holds the vault, else
-    // from the file. Fetched once rather than asking the agent for codes on every redraw: the
-    // vault-file path holds the same accounts in this process anyway, so nothing is exposed
-    // that was not; the view keeps working when the agent ends (time up, `lock`) while it is
-    // open; and codes, next codes and copies need no round trip a second.
-    let accounts = match super::agent::export(ctx, &[])? {
-        Some(accounts) => accounts,
-        None => ctx.open()?.vault.accounts,
-    };
+    let accounts = ctx.open()?.vault.accounts;
     let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let clock = || {
         SystemTime::now()
