@@ -156,6 +156,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_our_own_uid_may_talk_to_the_agent() {
+        assert!(peer_allowed(1000, 1000));
+        assert!(!peer_allowed(0, 1000));
+        assert!(!peer_allowed(1001, 1000));
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("15m"), Ok(Duration::from_mins(15)));
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));

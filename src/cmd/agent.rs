@@ -258,8 +258,6 @@ mod running {
         // Before any thread exists: the signal thread and all later ones inherit the mask.
         let signalled = hardening::exit_on_signals();
         let path = ctx.vault_path.clone();
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        let until = crate::cmd::now_or(None)? + seconds;
         let ready = load(ctx).and_then(|store| {
             let socket = agent::socket_path(&path)?;
             Ok((store, Server::bind(&socket)?))
@@ -274,6 +272,9 @@ mod running {
                 return Err(e);
             }
         };
+        // The time counts from now, once the passphrase is checked and the socket bound.
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        let until = crate::cmd::now_or(None)? + seconds;
         let mut agent = Agent {
             store,
             vault: path,
