@@ -24,10 +24,10 @@ use age::secrecy::SecretString;
 use anyhow::{Context, Result};
 use zeroize::Zeroizing;
 
+use crate::agent::client::AgentKey;
 use crate::cli::Cli;
 use crate::config::Config;
 use crate::term;
-use crate::agent::client::AgentKey;
 use crate::vault::{self, Key, Lock, Protection, Vault, VaultError};
 
 pub use crate::ops::{QueryError, find};

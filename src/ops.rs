@@ -148,7 +148,11 @@ fn generator_key(a: &Account) -> [u8; 32] {
         0
     };
     h.update(period.to_be_bytes());
-    h.update(u64::try_from(otp.secret().len()).unwrap_or(u64::MAX).to_be_bytes());
+    h.update(
+        u64::try_from(otp.secret().len())
+            .unwrap_or(u64::MAX)
+            .to_be_bytes(),
+    );
     h.update(otp.secret().expose());
     h.update(a.issuer.to_ascii_lowercase());
     h.finalize().into()
@@ -400,8 +404,16 @@ mod tests {
         );
         let names: Vec<&str> = v.accounts.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["github", "github-2", "other"]);
-        assert!(out.messages.iter().any(|m| m.contains("already in the vault")));
-        assert!(out.messages.iter().any(|m| m.contains("earlier in the file")));
+        assert!(
+            out.messages
+                .iter()
+                .any(|m| m.contains("already in the vault"))
+        );
+        assert!(
+            out.messages
+                .iter()
+                .any(|m| m.contains("earlier in the file"))
+        );
         assert_eq!(
             out.messages.last().unwrap(),
             "imported 2, skipped 2 (1 already in the vault, 1 repeated in the file)"

@@ -433,7 +433,11 @@ fn the_file_is_the_truth_and_the_agent_ends_on_logout_sighup_and_passwd() {
     std::fs::rename(&copy, &f.env.vault).unwrap();
     let at = AT.to_string();
     assert_eq!(f.exit(&["code", "synced", "--at", &at]), 0);
-    assert_eq!(f.agent_pid(), pid, "the agent does not end when the file changes");
+    assert_eq!(
+        f.agent_pid(),
+        pid,
+        "the agent does not end when the file changes"
+    );
     // And writes through the agent go on, on top of the synced change.
     f.ok_err(&["rename", "synced", "from-sync"], "");
     assert_eq!(f.exit(&["code", "from-sync", "--at", &at]), 0);
@@ -510,10 +514,19 @@ fn slow_silent_and_malformed_clients_hold_up_nobody() {
 
     // Malformed and foreign requests get an error line, never a crash.
     for (line, want) in [
-        ("{\"v\":3,\"op\":\"code\",\"query\":\"example\"}\n", "bad-request"),
-        ("{\"v\":2,\"op\":\"export\",\"queries\":[]}\n", "version 2 is not supported"),
+        (
+            "{\"v\":3,\"op\":\"code\",\"query\":\"example\"}\n",
+            "bad-request",
+        ),
+        (
+            "{\"v\":2,\"op\":\"export\",\"queries\":[]}\n",
+            "version 2 is not supported",
+        ),
         ("\u{1}\u{2}not json at all\n", "malformed request"),
-        ("{\"v\":3,\"op\":\"wrap\",\"file_key\":\"AAAA\"}\n", "16 bytes"),
+        (
+            "{\"v\":3,\"op\":\"wrap\",\"file_key\":\"AAAA\"}\n",
+            "16 bytes",
+        ),
     ] {
         let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -533,8 +546,7 @@ fn slow_silent_and_malformed_clients_hold_up_nobody() {
             std::thread::spawn(move || {
                 let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
                 for b in b"{\"v\":3,\"op\":\"status\"".iter().cycle() {
-                    if stop.load(std::sync::atomic::Ordering::SeqCst)
-                        || s.write_all(&[*b]).is_err()
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) || s.write_all(&[*b]).is_err()
                     {
                         break;
                     }

@@ -270,7 +270,7 @@ fn bad_inputs_on_a_key_based_vault() {
             &["rename", "github", ""],
             "",
             1,
-            "invalid new name",
+            "the account name is empty",
         ),
         case("--at on HOTP", &["code", "hw", "--at", "59"], "", 1, "HOTP"),
         case("--next on HOTP", &["code", "hw", "--next"], "", 1, "HOTP"),

@@ -95,12 +95,18 @@ impl age::Recipient for AgentKey {
             Ok(Some(Body::Error { error, .. })) => {
                 return Err(fail(format!("the unlock agent refused: {error}")));
             }
-            Ok(_) => return Err(fail("the unlock agent has ended; run the command again".into())),
+            Ok(_) => {
+                return Err(fail(
+                    "the unlock agent has ended; run the command again".into(),
+                ));
+            }
             Err(e) => return Err(fail(e.to_string())),
         };
         let stanza = Stanza::try_from(&stanza).map_err(fail)?;
         if stanza.tag != "scrypt" {
-            return Err(fail("the unlock agent sent a stanza that is not scrypt".into()));
+            return Err(fail(
+                "the unlock agent sent a stanza that is not scrypt".into(),
+            ));
         }
         // Like age's own scrypt recipient: a label of its own, so that no other recipient can
         // be mixed in.

@@ -150,7 +150,6 @@ fn nobody_listens(e: &std::io::Error) -> bool {
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -192,9 +192,7 @@ pub fn decode_file_key(text: &str) -> Option<FileKey> {
     if len > buf.len() {
         return None;
     }
-    let n = BASE64
-        .decode_mut(text.as_bytes(), &mut buf[..len])
-        .ok()?;
+    let n = BASE64.decode_mut(text.as_bytes(), &mut buf[..len]).ok()?;
     (n == 16).then(|| FileKey::init_with_mut(|k| k.copy_from_slice(&buf[..16])))
 }
 

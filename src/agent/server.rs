@@ -32,7 +32,11 @@ pub fn digest(stanzas: &[Stanza]) -> StanzaDigest {
             h.update(a.as_bytes());
         }
         h.update([1]);
-        h.update(u64::try_from(s.body.len()).unwrap_or(u64::MAX).to_be_bytes());
+        h.update(
+            u64::try_from(s.body.len())
+                .unwrap_or(u64::MAX)
+                .to_be_bytes(),
+        );
         h.update(&s.body);
     }
     h.finalize().into()
@@ -197,14 +201,22 @@ mod tests {
         let stanza = wrap(&mut a, &key).unwrap();
         assert_eq!(stanza.tag, "scrypt");
         // Remembered: another agent with the same passphrase needs scrypt, this one does not.
-        let got = unwrap(&mut a, std::slice::from_ref(&stanza)).unwrap().unwrap();
+        let got = unwrap(&mut a, std::slice::from_ref(&stanza))
+            .unwrap()
+            .unwrap();
         assert_eq!(got.expose_secret(), &[9u8; 16]);
         let mut b = store("right");
-        let got = unwrap(&mut b, std::slice::from_ref(&stanza)).unwrap().unwrap();
+        let got = unwrap(&mut b, std::slice::from_ref(&stanza))
+            .unwrap()
+            .unwrap();
         assert_eq!(got.expose_secret(), &[9u8; 16]);
         // Another passphrase: not mine.
         let mut c = store("wrong");
-        assert!(unwrap(&mut c, std::slice::from_ref(&stanza)).unwrap().is_none());
+        assert!(
+            unwrap(&mut c, std::slice::from_ref(&stanza))
+                .unwrap()
+                .is_none()
+        );
         // Stanzas that are not a lone scrypt stanza: not mine.
         let x = Stanza {
             tag: "X25519".into(),

@@ -15,8 +15,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::protocol::{
-    REPLY_TIMEOUT, REQUEST_DEADLINE, Reply, Request, SecretBuf, json_line, parse_request,
-    read_line,
+    REPLY_TIMEOUT, REQUEST_DEADLINE, Reply, Request, SecretBuf, json_line, parse_request, read_line,
 };
 use super::{AgentError, MAX_PENDING, nobody_listens, peer_allowed, socket_name};
 
@@ -216,8 +215,7 @@ fn accept_loop(listener: &UnixListener, socket: &Path, tx: &mpsc::Sender<Connect
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
-        if check_peer(&stream, socket).is_err() || pending.load(Ordering::SeqCst) >= MAX_PENDING
-        {
+        if check_peer(&stream, socket).is_err() || pending.load(Ordering::SeqCst) >= MAX_PENDING {
             continue;
         }
         pending.fetch_add(1, Ordering::SeqCst);

@@ -42,16 +42,11 @@ use interprocess::local_socket::prelude::*;
 use interprocess::local_socket::{GenericNamespaced, ListenerOptions, Name};
 use interprocess::os::windows::named_pipe::local_socket as np;
 
-use super::token::{self, Token, TokenFile};
 use super::protocol::{
     REPLY_TIMEOUT, Reply, Request, SecretBuf, json_line, parse_request, read_line,
 };
-use super::{
-    AgentError, MAX_PENDING, nobody_listens,
-    socket_name,
-};
-
-
+use super::token::{self, Token, TokenFile};
+use super::{AgentError, MAX_PENDING, nobody_listens, socket_name};
 
 /// How long [`Server::bind`] retries a pipe name still held by an agent that is ending.
 const BIND_RETRY: Duration = Duration::from_secs(3);

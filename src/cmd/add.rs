@@ -8,10 +8,10 @@ use anyhow::{Context, Result, bail};
 use super::Ctx;
 use crate::account::Account;
 use crate::cli::{AddArgs, AlgorithmArg};
+use crate::ops;
 use crate::otp::{Algorithm, Kind, Otp, STEAM_DIGITS, Secret};
 use crate::term;
 use crate::uri;
-use crate::ops;
 use crate::vault::VaultError;
 
 /// Largest image read from stdin.

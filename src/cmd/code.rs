@@ -91,7 +91,6 @@ fn refuse_time_flags(args: &CodeArgs, name: &str) -> Result<()> {
     Ok(())
 }
 
-
 fn emit(args: &CodeArgs, code: &str, json: impl FnOnce() -> serde_json::Value) -> Result<()> {
     if args.copy {
         let secs = super::clipboard::copy(code)?;
@@ -103,7 +102,6 @@ fn emit(args: &CodeArgs, code: &str, json: impl FnOnce() -> serde_json::Value) -
         output::print_line(code)
     }
 }
-
 
 /// `--wait-fresh`: the time whose code to give at `t` — `t` itself when at least `min_left`
 /// seconds of its period remain, else the start of the next period.

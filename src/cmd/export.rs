@@ -94,7 +94,6 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     Ok(())
 }
 
-
 fn confirm(args: &ExportArgs, n: usize) -> Result<()> {
     if args.yes {
         return Ok(());

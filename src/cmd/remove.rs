@@ -4,8 +4,8 @@ use anyhow::{Context, Result, bail};
 
 use super::{Ctx, find};
 use crate::cli::RemoveArgs;
-use crate::term;
 use crate::ops;
+use crate::term;
 
 /// Runs `remove`.
 pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<()> {
