@@ -169,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
             [CompletionResult]::new('--to-passphrase', '--to-passphrase', [CompletionResultType]::ParameterName, 'Protect the vault with a passphrase instead of keys')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Accept every recipient the vault lists now as yours on this computer (after adding a key on another computer); authcli never writes to recipients you have not accepted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

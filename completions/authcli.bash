@@ -1045,7 +1045,7 @@ _authcli() {
             return 0
             ;;
         authcli__subcmd__rekey)
-            opts="-h --to-passphrase --to-identity --add-recipient --remove-recipient --new-passphrase-file --vault --identity --passphrase-file --help"
+            opts="-h --to-passphrase --to-identity --add-recipient --remove-recipient --new-passphrase-file --trust --vault --identity --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

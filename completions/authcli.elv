@@ -155,6 +155,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
             cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
             cand --to-passphrase 'Protect the vault with a passphrase instead of keys'
+            cand --trust 'Accept every recipient the vault lists now as yours on this computer (after adding a key on another computer); authcli never writes to recipients you have not accepted'
             cand -h 'Print help'
             cand --help 'Print help'
         }

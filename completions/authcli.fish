@@ -136,6 +136,7 @@ complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l vault -d 'Vaul
 complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l to-passphrase -d 'Protect the vault with a passphrase instead of keys'
+complete -c authcli -n "__fish_authcli_using_subcommand rekey" -l trust -d 'Accept every recipient the vault lists now as yours on this computer (after adding a key on another computer); authcli never writes to recipients you have not accepted'
 complete -c authcli -n "__fish_authcli_using_subcommand rekey" -s h -l help -d 'Print help'
 complete -c authcli -n "__fish_authcli_using_subcommand unlock" -l for -d 'How long the agent stays: 90s, 15m, 8h, 1h30m (at most 7 days) [default: `unlock_for` in the config file, else 15m]' -r
 complete -c authcli -n "__fish_authcli_using_subcommand unlock" -l vault -d 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]' -r -F

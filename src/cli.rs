@@ -119,7 +119,8 @@ Examples:
   authcli rekey --to-passphrase                              # key → passphrase
   authcli rekey --add-recipient age1backupkey...             # an offline backup key
   authcli rekey --add-recipient \"$(cat ~/.ssh/id_ed25519.pub)\"
-  authcli rekey --remove-recipient age1lostlaptop...")]
+  authcli rekey --remove-recipient age1lostlaptop...
+  authcli rekey --trust                                      # accept a key added on another computer")]
     Rekey(RekeyArgs),
 
     /// Unlock a passphrase vault once: a background key agent holds the passphrase until it ends
@@ -411,7 +412,7 @@ pub struct PasswdArgs {
 
 /// `rekey`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["to_passphrase", "to_identity", "add_recipient", "remove_recipient"])))]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["to_passphrase", "to_identity", "add_recipient", "remove_recipient", "trust"])))]
 pub struct RekeyArgs {
     /// Protect the vault with a passphrase instead of keys
     #[arg(long, conflicts_with_all = ["to_identity", "add_recipient", "remove_recipient"])]
@@ -432,6 +433,11 @@ pub struct RekeyArgs {
     /// Read the new passphrase (for --to-passphrase) from the first line of FILE
     #[arg(long, env = "AUTHCLI_NEW_PASSPHRASE_FILE", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub new_passphrase_file: Option<PathBuf>,
+
+    /// Accept every recipient the vault lists now as yours on this computer (after adding a key
+    /// on another computer); authcli never writes to recipients you have not accepted
+    #[arg(long, conflicts_with = "to_passphrase")]
+    pub trust: bool,
 }
 
 /// `unlock`.

@@ -181,8 +181,12 @@ impl Ctx {
             let plain = vault::decrypt(path, &bytes, &key)?;
             (key, WriteKey::Recipients, plain)
         };
+        let vault = vault::parse(path, &plain)?;
+        if matches!(write_key, WriteKey::Recipients) {
+            say_trust(path, &vault.recipients);
+        }
         Ok(Session {
-            vault: vault::parse(path, &plain)?,
+            vault,
             path: path.clone(),
             key,
             write_key,
@@ -204,6 +208,66 @@ impl Ctx {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// On every read of a key-based vault, one line when its recipients are new here (pinned now)
+/// or include some never accepted on this computer (SPEC §7).
+fn say_trust(path: &Path, recipients: &[String]) {
+    let list = |rs: &[String]| {
+        rs.iter()
+            .map(|r| crate::trust::short(r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match crate::trust::check(path, recipients) {
+        Ok(crate::trust::Verdict::Trusted) => {}
+        Ok(crate::trust::Verdict::Pinned) => eprintln!(
+            "authcli: first use of {} here: pinned its recipients {} (a vault that later lists others is not written to them until you run `authcli rekey --trust`)",
+            path.display(),
+            list(recipients)
+        ),
+        Ok(crate::trust::Verdict::Unknown(unknown)) => eprintln!(
+            "authcli: warning: {} lists recipients you never accepted on this computer: {}; authcli will not write to them (if you added them yourself, `authcli rekey --trust` accepts them)",
+            path.display(),
+            list(&unknown)
+        ),
+        Err(e) => eprintln!(
+            "authcli: warning: cannot check the trusted recipients of {} ({e}); writes are refused",
+            path.display()
+        ),
+    }
+}
+
+/// A write refused because the vault lists recipients not accepted on this computer.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{path} lists recipients you never accepted on this computer: {unknown}; nothing was written. If you added them yourself (on another computer, say), run `authcli rekey --trust`"
+)]
+pub struct UntrustedRecipients {
+    /// The vault.
+    pub path: String,
+    /// The unknown recipients, shortened.
+    pub unknown: String,
+}
+
+/// Refuses to encrypt `recipients` for the vault at `path` unless every one was accepted here.
+pub fn check_trusted(path: &Path, recipients: &[String]) -> Result<()> {
+    let accepted = crate::trust::load(path)
+        .with_context(|| format!("cannot check the trusted recipients of {}", path.display()))?
+        .unwrap_or_default();
+    let unknown: Vec<String> = recipients
+        .iter()
+        .filter(|r| !accepted.contains(r))
+        .map(|r| crate::trust::short(r))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(UntrustedRecipients {
+        path: path.display().to_string(),
+        unknown: unknown.join(", "),
+    }
+    .into())
 }
 
 /// How a session's vault is encrypted when it is written back.
@@ -296,7 +360,10 @@ impl Session {
         assert!(self.lock.is_some(), "save needs the write lock");
         let protection = match &self.write_key {
             WriteKey::Passphrase(p) => Protection::Passphrase(p.clone()),
-            WriteKey::Recipients => Protection::Recipients(self.vault.recipients.clone()),
+            WriteKey::Recipients => {
+                check_trusted(&self.path, &self.vault.recipients)?;
+                Protection::Recipients(self.vault.recipients.clone())
+            }
             WriteKey::Agent => Protection::Wrapper(Box::new(
                 AgentKey::for_vault(&self.path).context("the vault's folder is gone")?,
             )),

@@ -16,6 +16,7 @@
 //!   an HOTP counter): the one home of each rule.
 //! - [`agent`]: the unlock agent, a key agent: its protocol, transport, hardening, the agent
 //!   process and the client that commands use as one more source of the vault's file key.
+//! - [`trust`]: the recipients accepted for each key-based vault, recorded outside it.
 //! - [`config`]: the optional configuration file (`unlock_by_default`, `unlock_for`).
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
 //!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.
@@ -35,6 +36,7 @@ pub mod output;
 pub mod qr;
 pub mod term;
 pub mod time;
+pub mod trust;
 pub mod uri;
 pub mod vault;
 pub mod watch;

@@ -1,7 +1,7 @@
 //! `rekey`: switch between passphrase and key-based protection, or change the recipients of a
 //! key-based vault. Never leaves the vault without a way in.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use super::Ctx;
 use crate::cli::RekeyArgs;
@@ -15,22 +15,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
     let mut session = ctx.open_for_write()?;
     let path = session.path().to_owned();
     if args.to_passphrase {
-        if session.is_passphrase() {
-            bail!(
-                "{} is already protected by a passphrase; `authcli passwd` changes it",
-                path.display()
-            );
-        }
-        let new = super::passwd::new_passphrase(args.new_passphrase_file.as_deref())?;
-        session.vault.recipients.clear();
-        session.set_passphrase(Some(new));
-        session.save()?;
-        super::passwd::refresh_backup(&path)?;
-        eprintln!(
-            "{} is now protected by a passphrase; identity files no longer open it",
-            path.display()
-        );
-        return Ok(());
+        return to_passphrase(session, args);
     }
 
     let mut recipients = starting_recipients(&session, args)?;
@@ -60,9 +45,37 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
             path.display()
         );
     }
+    // Accepted: what was accepted here before, what this command names, and with --trust
+    // everything the vault lists.
+    let accepted = crate::trust::load(&path)?.unwrap_or_default();
+    let named: Vec<String> = args
+        .add_recipient
+        .iter()
+        .map(|r| r.trim().to_owned())
+        .collect();
+    let trusted: Vec<String> = recipients
+        .iter()
+        .filter(|r| {
+            args.trust || args.to_identity.is_some() || accepted.contains(r) || named.contains(r)
+        })
+        .cloned()
+        .collect();
     if args.to_identity.is_none() && recipients == before {
+        if args.trust && trusted != accepted {
+            crate::trust::save(&path, &trusted)
+                .context("could not record the trusted recipients")?;
+            eprintln!(
+                "accepted the {} recipient(s) of {} on this computer",
+                trusted.len(),
+                path.display()
+            );
+            return Ok(());
+        }
         eprintln!("the recipients are unchanged; nothing to do");
         return Ok(());
+    }
+    if trusted.len() == recipients.len() {
+        crate::trust::save(&path, &trusted).context("could not record the trusted recipients")?;
     }
     if let (false, Some(id)) = (session.is_passphrase(), &ctx.identity)
         && let Ok(ids) = vault::load_identity(id)
@@ -90,6 +103,28 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
 
 /// The recipients to start from: the new identity's when switching from a passphrase, else the
 /// vault's own.
+/// `--to-passphrase`: the vault is then opened by a passphrase, and no recipient is recorded.
+fn to_passphrase(mut session: super::Session, args: &RekeyArgs) -> Result<()> {
+    let path = session.path().to_owned();
+    if session.is_passphrase() {
+        bail!(
+            "{} is already protected by a passphrase; `authcli passwd` changes it",
+            path.display()
+        );
+    }
+    let new = super::passwd::new_passphrase(args.new_passphrase_file.as_deref())?;
+    session.vault.recipients.clear();
+    session.set_passphrase(Some(new));
+    session.save()?;
+    super::passwd::refresh_backup(&path)?;
+    crate::trust::forget(&path).context("could not forget the vault's recipients")?;
+    eprintln!(
+        "{} is now protected by a passphrase; identity files no longer open it",
+        path.display()
+    );
+    Ok(())
+}
+
 fn starting_recipients(session: &super::Session, args: &RekeyArgs) -> Result<Vec<String>> {
     let path = session.path();
     if let Some(id_path) = &args.to_identity {
