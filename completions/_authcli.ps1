@@ -57,8 +57,8 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             break
         }
         'authcli;add' {
-            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin')
-            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin (the safe form: a secret in an argument shows in `ps` and the shell history)')
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'An image file (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin; repeat --qr for several images')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Service name, e.g. GitHub (with --secret)')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'User name at the service, e.g. me@example.com (with --secret)')
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'HMAC algorithm (with --secret)')

@@ -52,8 +52,8 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand --help 'Print help'
         }
         &'authcli;add'= {
-            cand --uri 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin'
-            cand --qr 'Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin'
+            cand --uri 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin (the safe form: a secret in an argument shows in `ps` and the shell history)'
+            cand --qr 'An image file (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin; repeat --qr for several images'
             cand --issuer 'Service name, e.g. GitHub (with --secret)'
             cand --account 'User name at the service, e.g. me@example.com (with --secret)'
             cand --algorithm 'HMAC algorithm (with --secret)'

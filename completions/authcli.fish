@@ -50,8 +50,8 @@ complete -c authcli -n "__fish_authcli_using_subcommand init" -l vault -d 'Vault
 complete -c authcli -n "__fish_authcli_using_subcommand init" -l identity -d 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand init" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand init" -s h -l help -d 'Print help'
-complete -c authcli -n "__fish_authcli_using_subcommand add" -l uri -d 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin' -r
-complete -c authcli -n "__fish_authcli_using_subcommand add" -l qr -d 'Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin' -r -F
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l uri -d 'An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin (the safe form: a secret in an argument shows in `ps` and the shell history)' -r
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l qr -d 'An image file (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin; repeat --qr for several images' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l issuer -d 'Service name, e.g. GitHub (with --secret)' -r
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l account -d 'User name at the service, e.g. me@example.com (with --secret)' -r
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l algorithm -d 'HMAC algorithm (with --secret)' -r -f -a "SHA1\t'HMAC-SHA1 (what nearly every service uses)'

@@ -71,6 +71,16 @@ age -d -i "$AUTHCLI_IDENTITY" -o "$work/plain.toml" "$work/v10000.age"
 rm -f "$work/plain.toml"
 
 echo
+echo "== import --dry-run: time against the number of accounts (linear means 20,000 take ~4x 5,000) =="
+for n in 5000 20000; do
+  awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) {
+      s = ""; x = i; for (k = 0; k < 16; k++) { s = s substr("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", (x % 32) + 1, 1); x = int(x / 32) + k * 7 + 3 }
+      printf "otpauth://totp/Imported%d:user%d@example.com?secret=%s&issuer=Imported%d\n", i, i, s, i } }' > "$work/import$n.txt"
+done
+python3 scripts/interleave.py 5 "$bin --vault $work/v100.age import $work/import20000.txt --dry-run" \
+  "$bin --vault $work/v100.age import $work/import5000.txt --dry-run"
+
+echo
 echo "== passphrase vault: unlock (scrypt work factor 18, by design ~0.6-1 s) =="
 unset AUTHCLI_IDENTITY
 export AUTHCLI_PASSPHRASE=bench-passphrase

@@ -46,9 +46,14 @@ pub enum Command {
     /// Add accounts from an otpauth URI, a QR code image or a base32 secret
     #[command(after_help = "Examples:
   authcli add --qr ~/shot.png                   # screenshot of a setup page
-  authcli add --uri 'otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'
-  authcli add work --secret --issuer Example --account me@example.com
-  printf '%s\\n' JBSWY3DPEHPK3PXP | authcli add --secret --issuer Example")]
+  authcli add --qr ~/shot.png work              # ... named `work`
+  authcli add --qr a.png --qr b.png             # several images
+  authcli add --uri - < uris.txt                # otpauth URIs, one a line (not in argv)
+  authcli add work --secret --issuer Example --account me@example.com   # secret asked hidden
+  pass show example-2fa | authcli add --secret --issuer Example
+
+Secrets never belong on the command line, where `ps` and your shell history show them: a
+--uri that carries a secret is accepted with a warning.")]
     Add(AddArgs),
 
     /// List accounts (never secrets)
@@ -187,11 +192,13 @@ pub struct AddArgs {
     pub name: Option<String>,
 
     /// An otpauth:// (or otpauth-migration://, steam://) URI; `-` reads one URI a line from stdin
+    /// (the safe form: a secret in an argument shows in `ps` and the shell history)
     #[arg(long, value_name = "URI")]
     pub uri: Option<String>,
 
-    /// Image files (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from stdin
-    #[arg(long, value_name = "FILE", num_args = 1.., value_hint = ValueHint::FilePath)]
+    /// An image file (PNG, JPEG, GIF, BMP, WebP) with the QR code; `-` reads the image from
+    /// stdin; repeat --qr for several images
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub qr: Vec<PathBuf>,
 
     /// Read the QR code from an image in the clipboard (or an otpauth URI copied as text)

@@ -778,3 +778,52 @@ fn bad_vault_files_are_refused_and_left_untouched() {
         }
     }
 }
+
+#[test]
+fn a_name_after_qr_file_names_the_account_and_old_forms_are_explained() {
+    let env = Env::with_key_vault();
+    let png = env.dir.path().join("shot.png");
+    std::fs::write(
+        &png,
+        common::qr_png(&["otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXQ&issuer=GitHub"]),
+    )
+    .unwrap();
+    // NAME after --qr FILE, as a user writes it.
+    env.ok(&["add", "--qr", path_str(&png), "work"], "");
+    assert_eq!(env.names(), ["work"]);
+    // The old `--qr a.png b.png`: the second image is not taken as a name.
+    let other = env.dir.path().join("other.png");
+    std::fs::write(
+        &other,
+        common::qr_png(&["otpauth://totp/GitLab:me?secret=JBSWY3DPEHPK3PXR&issuer=GitLab"]),
+    )
+    .unwrap();
+    let before = env.vault_bytes();
+    let err = env.fails(&["add", "--qr", path_str(&png), path_str(&other)], "", 1);
+    assert!(err.contains("give each image its own --qr"), "{err}");
+    // A missing file that may have been meant as a name says so.
+    let err = env.fails(&["add", "--qr", "work"], "", 1);
+    assert!(err.contains("could not read work"), "{err}");
+    assert!(err.contains("`add --qr FILE NAME`"), "{err}");
+    assert_eq!(env.vault_bytes(), before);
+}
+
+#[test]
+fn a_secret_in_argv_is_accepted_with_a_warning_and_stdin_is_not() {
+    let env = Env::with_key_vault();
+    let uri = "otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXQ&issuer=GitHub";
+    let (code, _, err) = env.run(&["add", "--uri", uri], "");
+    assert_eq!(code, 0, "{err}");
+    let warning = err.lines().next().unwrap();
+    assert!(warning.starts_with("authcli: warning: the secret was on the command line"));
+    for safe in ["`--uri -`", "`--qr FILE`", "`--secret`"] {
+        assert!(warning.contains(safe), "{warning}");
+    }
+    assert!(!err.contains("JBSWY3DPEHPK3PXQ"), "{err}");
+    let (code, _, err) = env.run(
+        &["add", "--uri", "-"],
+        "otpauth://totp/GitLab:me?secret=JBSWY3DPEHPK3PXR&issuer=GitLab\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+}

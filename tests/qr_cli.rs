@@ -66,7 +66,7 @@ fn add_from_stdin_and_from_several_files() {
         "b.jpg.png",
         &qr_png(&["otpauth://totp/GitLab:me?secret=JBSWY3DPEHPK3PXR&issuer=GitLab"]),
     );
-    env.ok(&["add", "--qr", &a, &b], "");
+    env.ok(&["add", "--qr", &a, "--qr", &b], "");
     assert_eq!(env.names(), ["microsoft", "github", "gitlab"]);
 }
 

@@ -19,6 +19,13 @@ const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Runs `add`.
 pub fn run(ctx: &Ctx, args: &AddArgs) -> Result<()> {
+    if let Some(name) = args.name.as_deref().filter(|_| !args.qr.is_empty())
+        && looks_like_an_image(name)
+    {
+        bail!(
+            "NAME {name:?} looks like an image file; give each image its own --qr (`--qr a.png --qr b.png`), or choose another name"
+        );
+    }
     let found = collect(args)?;
     if found.is_empty() {
         bail!("nothing to add");
@@ -71,6 +78,11 @@ fn collect(args: &AddArgs) -> Result<Vec<Account>> {
         if u == "-" {
             return from_stdin_lines();
         }
+        if has_secret(u) {
+            eprintln!(
+                "authcli: warning: the secret was on the command line, where `ps` and your shell history show it; next time use `--uri -` (stdin), `--qr FILE` or `--secret`"
+            );
+        }
         return from_uri_text(u).context("rejected URI");
     }
     if !args.qr.is_empty() {
@@ -90,6 +102,24 @@ fn collect(args: &AddArgs) -> Result<Vec<Account>> {
 }
 
 /// One URI (otpauth, steam or otpauth-migration) → accounts.
+/// Whether NAME was perhaps meant as one more image for --qr (the old `--qr a.png b.png`).
+fn looks_like_an_image(name: &str) -> bool {
+    let p = Path::new(name);
+    p.is_file()
+        || p.extension().is_some_and(|e| {
+            ["png", "jpg", "jpeg", "gif", "bmp", "webp"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
+}
+
+/// Whether a URI given as an argument carries a secret (`secret=` or `data=` of a Google
+/// export, or a `steam://` secret).
+fn has_secret(uri: &str) -> bool {
+    let lower = uri.to_ascii_lowercase();
+    lower.contains("secret=") || lower.contains("data=") || lower.starts_with("steam://")
+}
+
 fn from_uri_text(text: &str) -> Result<Vec<Account>> {
     let text = text.trim();
     if text.len() > uri::MAX_INPUT {
@@ -150,8 +180,17 @@ fn from_qr_file(file: &Path) -> Result<Vec<Account>> {
             String::from("standard input"),
         )
     } else {
-        let b =
-            std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+        let b = std::fs::read(file).map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound
+                && file.extension().is_none()
+                && file.components().count() == 1
+            {
+                " (if it is the account's NAME, give each image its own --qr: `add --qr FILE NAME`)"
+            } else {
+                ""
+            };
+            anyhow::anyhow!("could not read {}: {e}{hint}", file.display())
+        })?;
         (b, file.display().to_string())
     };
     let texts = match crate::qr::decode(&bytes) {
