@@ -31,6 +31,7 @@ pub mod otp;
 pub mod output;
 pub mod qr;
 pub mod term;
+pub mod text;
 pub mod time;
 pub mod uri;
 pub mod vault;
