@@ -104,6 +104,9 @@ mod tests {
         );
         let dt = toml::value::Datetime::from_str("2009-02-13T18:31:30-05:00").unwrap();
         assert_eq!(from_datetime(&dt), Some(1_234_567_890));
+        // TOML allows leaving out the seconds; `date -u -d @1795515300 +%FT%TZ` is 10:15:00.
+        let dt = toml::value::Datetime::from_str("2026-11-24T10:15Z").unwrap();
+        assert_eq!(from_datetime(&dt), Some(1_795_515_300));
         for local in ["2009-02-13T23:31:30", "2009-02-13", "23:31:30"] {
             let dt = toml::value::Datetime::from_str(local).unwrap();
             assert_eq!(from_datetime(&dt), None, "{local}");
