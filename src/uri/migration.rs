@@ -76,6 +76,8 @@ pub(super) fn decode_data(raw: &str) -> Result<Zeroizing<Vec<u8>>, UriError> {
     Ok(Zeroizing::new(decoded))
 }
 
+// Our own rather than prost: one small message type, every length checked, and the secret is
+// borrowed from the zeroizing payload buffer, never copied into a generated struct.
 /// A bounds-checked protobuf reader over one message.
 struct Reader<'a> {
     buf: &'a [u8],
