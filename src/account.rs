@@ -39,6 +39,11 @@ impl Account {
         fields_match([&self.name, &self.issuer, &self.account], query)
     }
 
+    /// `"name" (Issuer: account)`: how messages name an account of the vault.
+    pub fn label(&self) -> String {
+        format!("{:?}{}", self.name, self.label_suffix())
+    }
+
     /// ` (Issuer: account)` or ` (Issuer)` or ` (account)`, or nothing: after a name in messages.
     pub fn label_suffix(&self) -> String {
         if self.issuer.is_empty() && self.account.is_empty() {
@@ -48,15 +53,24 @@ impl Account {
         }
     }
 
-    /// "Issuer: account", "Issuer" or "account": how to show it to a person.
+    /// "Issuer: account", "Issuer" or "account" ([`label`]): how to show it to a person.
     pub fn display_label(&self) -> String {
-        match (self.issuer.is_empty(), self.account.is_empty()) {
-            (false, false) => format!("{}: {}", self.issuer, self.account),
-            (false, true) => self.issuer.clone(),
-            (true, false) => self.account.clone(),
-            (true, true) => String::from("(unnamed)"),
-        }
+        label(&self.issuer, &self.account)
     }
+}
+
+/// "Issuer: account", "Issuer", "account" or "(unnamed)": the one format of an account's names
+/// in messages. Trimmed, without control characters (names may come from files), at most 100
+/// characters.
+pub fn label(issuer: &str, account: &str) -> String {
+    let (issuer, account) = (issuer.trim(), account.trim());
+    let text = match (issuer.is_empty(), account.is_empty()) {
+        (false, false) => format!("{issuer}: {account}"),
+        (false, true) => issuer.to_owned(),
+        (true, false) => account.to_owned(),
+        (true, true) => String::from("(unnamed)"),
+    };
+    text.chars().filter(|c| !c.is_control()).take(100).collect()
 }
 
 /// One account's metadata (never its secret), as `list --json` prints it.
@@ -190,7 +204,8 @@ pub fn default_name_base(acc: &Account) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{contains_folded, fold_case, same_name, slug};
+    use super::{Account, contains_folded, fold_case, label, same_name, slug};
+    use crate::otp::{Otp, Secret};
 
     /// The copy-free comparisons give what comparing `to_lowercase` copies gives, including
     /// where a non-ASCII letter lower-cases to an ASCII one (the Kelvin sign to `k`) and the
@@ -251,5 +266,25 @@ mod tests {
         assert_eq!(slug("nome.cognome@unipi.it"), "nome-cognome-unipi-it");
         assert_eq!(slug("Ünïcode"), "n-code");
         assert_eq!(slug("!!!"), "");
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            label(" Microsoft ", "me@unipi.it"),
+            "Microsoft: me@unipi.it"
+        );
+        assert_eq!(label("GitHub", ""), "GitHub");
+        assert_eq!(label("", "me"), "me");
+        assert_eq!(label(" ", "\t"), "(unnamed)");
+        assert_eq!(label("Ev\u{1b}[2Jil", "x"), "Ev[2Jil: x");
+        assert_eq!(label(&"a".repeat(150), "").len(), 100);
+        let otp = Otp::totp(Secret::from_bytes(vec![1; 10])).unwrap();
+        let mut acc = Account::new("Microsoft", "me", otp);
+        acc.name = "work".into();
+        assert_eq!(acc.label(), "\"work\" (Microsoft: me)");
+        acc.issuer.clear();
+        acc.account.clear();
+        assert_eq!(acc.label(), "\"work\"");
     }
 }

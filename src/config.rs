@@ -76,7 +76,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Config, ConfigError> {
     };
     let text = std::str::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))?;
     let repr: Repr = toml::from_str(text).map_err(|e| {
-        let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        let msg = crate::text::one_line(e.message());
         match e.span() {
             Some(span) => {
                 let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -87,7 +87,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Config, ConfigError> {
     })?;
     let unlock_for = repr
         .unlock_for
-        .map(|d| crate::agent::parse_duration(&d).map_err(|e| fail(format!("unlock_for: {e}"))))
+        .map(|d| crate::time::parse_duration(&d).map_err(|e| fail(format!("unlock_for: {e}"))))
         .transpose()?;
     Ok(Config {
         unlock_by_default: repr.unlock_by_default,
@@ -110,7 +110,7 @@ mod tests {
             parse_str("unlock_by_default = true\nunlock_for = \"1h30m\"\n"),
             Ok(Config {
                 unlock_by_default: true,
-                unlock_for: Some(Duration::from_mins(90)),
+                unlock_for: Some(Duration::from_secs(90 * 60)),
             })
         );
         assert_eq!(

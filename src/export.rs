@@ -15,14 +15,15 @@
 //! ]}
 //! ```
 //!
+//! (written pretty-printed, one field a line).
+//!
 //! `type` is `totp`, `hotp` or `steam`; `secret` is canonical base32 (upper case, no padding);
 //! `period` is null for hotp, `counter` null for totp and steam. Readers must refuse a higher
 //! `version`.
 
-use std::fmt::Write as _;
-
 use qrcode::types::Color;
 use qrcode::{EcLevel, QrCode};
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::account::Account;
@@ -44,48 +45,72 @@ pub struct QrTooLong {
     pub len: usize,
 }
 
-/// The JSON export document (see the module docs), one account a line.
-pub fn to_json(accounts: &[Account]) -> Zeroizing<String> {
-    let capacity = 40 + accounts.len() * 300;
-    let mut out = Zeroizing::new(String::with_capacity(capacity));
-    let _ = write!(out, "{{\"version\": {JSON_VERSION}, \"accounts\": [");
-    for (i, a) in accounts.iter().enumerate() {
-        let otp = &a.otp;
-        let timed = otp.kind().is_timed();
-        let q = |s: &str| serde_json::to_string(s).expect("strings always serialise");
-        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
-        let _ = write!(
-            out,
-            "{{\"name\": {}, \"issuer\": {}, \"account\": {}, \"type\": \"{}\", \"secret\": \"",
-            q(&a.name),
-            q(&a.issuer),
-            q(&a.account),
-            otp.kind().as_str()
-        );
-        out.push_str(&otp.secret().to_base32());
-        let _ = write!(
-            out,
-            "\", \"algorithm\": \"{}\", \"digits\": {}, \"period\": {}, \"counter\": {}}}",
-            otp.algorithm().as_str(),
-            otp.digits(),
-            if timed {
-                otp.period().to_string()
-            } else {
-                "null".into()
-            },
-            if timed {
-                "null".into()
-            } else {
-                otp.counter().to_string()
-            },
-        );
+/// One account in the JSON export; field order is the file's.
+#[derive(Serialize)]
+struct JsonAccount<'a> {
+    name: &'a str,
+    issuer: &'a str,
+    account: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    secret: Zeroizing<String>,
+    algorithm: &'static str,
+    digits: u8,
+    period: Option<u32>,
+    counter: Option<u64>,
+}
+
+/// The JSON export document.
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    version: u32,
+    accounts: Vec<JsonAccount<'a>>,
+}
+
+/// Counts the bytes written to it, so the real buffer can be sized once.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
     }
-    out.push_str(if accounts.is_empty() {
-        "]}\n"
-    } else {
-        "\n]}\n"
-    });
-    out
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The JSON export document (see the module docs), pretty-printed, with a final newline.
+pub fn to_json(accounts: &[Account]) -> Zeroizing<String> {
+    let doc = JsonDoc {
+        version: JSON_VERSION,
+        accounts: accounts
+            .iter()
+            .map(|a| {
+                let otp = &a.otp;
+                let timed = otp.kind().is_timed();
+                JsonAccount {
+                    name: &a.name,
+                    issuer: &a.issuer,
+                    account: &a.account,
+                    kind: otp.kind().as_str(),
+                    secret: otp.secret().to_base32(),
+                    algorithm: otp.algorithm().as_str(),
+                    digits: otp.digits(),
+                    period: timed.then(|| otp.period()),
+                    counter: (!timed).then(|| otp.counter()),
+                }
+            })
+            .collect(),
+    };
+    // Sized exactly before writing: a growing buffer would leave copies of the secrets behind.
+    let mut count = ByteCount(0);
+    serde_json::to_writer_pretty(&mut count, &doc).expect("counting does not fail");
+    let mut buf = Zeroizing::new(Vec::with_capacity(count.0 + 1));
+    serde_json::to_writer_pretty(&mut *buf, &doc).expect("writing into memory does not fail");
+    buf.push(b'\n');
+    let text = String::from_utf8(std::mem::take(&mut *buf)).expect("serde_json writes UTF-8");
+    Zeroizing::new(text)
 }
 
 fn encode(text: &str) -> Result<QrCode, QrTooLong> {
@@ -208,6 +233,23 @@ mod tests {
         assert!(v["accounts"][1]["period"].is_null());
         let empty: serde_json::Value = serde_json::from_str(&to_json(&[])).unwrap();
         assert_eq!(empty["accounts"].as_array().unwrap().len(), 0);
+        // Fields in the documented order; one document ending in a newline.
+        let order: Vec<usize> = [
+            "name",
+            "issuer",
+            "account",
+            "type",
+            "secret",
+            "algorithm",
+            "digits",
+            "period",
+            "counter",
+        ]
+        .iter()
+        .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+        assert!(order.is_sorted(), "{order:?}");
+        assert!(text.ends_with("]\n}\n"), "{:?}", &text[text.len() - 10..]);
     }
 
     #[test]

@@ -469,17 +469,6 @@ pub(crate) fn short(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).take(40).collect()
 }
 
-/// "Issuer: account", "Issuer", "account" or "(unnamed)", without control characters.
-pub(crate) fn label(issuer: &str, account: &str) -> String {
-    let l = match (issuer.trim().is_empty(), account.trim().is_empty()) {
-        (false, false) => format!("{}: {}", issuer.trim(), account.trim()),
-        (false, true) => issuer.trim().to_owned(),
-        (true, false) => account.trim().to_owned(),
-        (true, true) => String::from("(unnamed)"),
-    };
-    l.chars().filter(|c| !c.is_control()).take(100).collect()
-}
-
 /// A name for the vault: trimmed, without control characters.
 pub(crate) fn clean_name(text: &str) -> String {
     text.trim().chars().filter(|c| !c.is_control()).collect()

@@ -35,6 +35,7 @@ pub mod otp;
 pub mod output;
 pub mod qr;
 pub mod term;
+pub mod text;
 pub mod time;
 pub mod trust;
 pub mod uri;

@@ -196,14 +196,14 @@ fn classify(format: &str, e: &ImageError) -> QrError {
     } else {
         QrError::Corrupt {
             format,
-            detail: one_line(&detail),
+            detail: decoder_message(&detail),
         }
     }
 }
 
 /// A decoder's message as one lowercase-initial line without a final full stop.
-fn one_line(s: &str) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+fn decoder_message(s: &str) -> String {
+    let s = crate::text::one_line(s);
     let mut chars = s.trim_end_matches('.').chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),

@@ -68,7 +68,7 @@ fn same_codes(env: &Env, want: &[Account]) -> usize {
             .iter()
             .find(|e| e.issuer == issuer && e.account == account)
             .or_else(|| {
-                // Bitwarden's steam:// URI carries no names.
+                // Bitwarden's steam:// URI carries no names: the item's name stands in.
                 (kind == "steam")
                     .then(|| want.iter().find(|e| e.otp.kind() == Kind::Steam))
                     .flatten()
@@ -121,6 +121,84 @@ fn interop_files_yield_the_accounts_of_plain_txt() {
             "{file}: {err}"
         );
         assert_eq!(same_codes(&env, &want), count, "{file}");
+    }
+}
+
+/// Bitwarden items whose TOTP field has no label (`steam://SECRET`) take the item's name as the
+/// issuer (issue 15): "Test Steam" in the JSON export, "Test 4" in the CSV one.
+#[test]
+fn interop_bitwarden_unlabelled_totp_takes_the_item_name() {
+    let Some(dir) = interop_dir() else { return };
+    for (file, issuer) in [
+        ("bitwarden.json", "Test Steam"),
+        ("bitwarden.csv", "Test 4"),
+    ] {
+        let env = Env::with_key_vault();
+        import_ok(&env, &dir.join(file), &[]);
+        let steam: Vec<_> = listed(&env)
+            .into_iter()
+            .filter(|(_, _, _, kind)| kind == "steam")
+            .collect();
+        assert_eq!(steam.len(), 1, "{file}: {steam:?}");
+        let (name, got_issuer, account, _) = &steam[0];
+        assert_eq!(
+            (got_issuer.as_str(), account.as_str()),
+            (issuer, ""),
+            "{file}"
+        );
+        assert_eq!(name, &authcli::account::slug(issuer), "{file}");
+    }
+}
+
+/// The same through a CSV written here: names with quotes and commas, a multi-line note, an
+/// item's user name as the account of a bare secret and of a `steam://` URI.
+#[test]
+fn bitwarden_csv_labels_from_the_item() {
+    let env = Env::with_key_vault();
+    let file = env.dir.path().join("bitwarden.csv");
+    std::fs::write(
+        &file,
+        "folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n\
+         ,,login,\"Shop, \"\"EU\"\"\",\"a note\non two lines\",,,me@shop,pw,jbsw y3dp ehpk 3pxp\n\
+         ,,login,Valve,,,,gaben,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n\
+         ,,login,Mail,,,,me,hunter2,\n",
+    )
+    .unwrap();
+    let err = import_ok(&env, &file, &[]);
+    assert!(err.contains("imported 2, skipped 0"), "{err}");
+    assert!(
+        err.contains("ignored 1 Bitwarden item(s) without a TOTP secret"),
+        "{err}"
+    );
+    let mut got = listed(&env);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "shop-eu".into(),
+                "Shop, \"EU\"".into(),
+                "me@shop".into(),
+                "totp".into()
+            ),
+            (
+                "valve".into(),
+                "Valve".into(),
+                "gaben".into(),
+                "steam".into()
+            ),
+        ]
+    );
+    // The codes are the secrets' own: JBSWY3DPEHPK3PXP checked with oathtool where installed.
+    if have("oathtool") {
+        for t in TIMES {
+            let want = oathtool_totp("JBSWY3DPEHPK3PXP", "SHA1", 6, 30, t);
+            assert_eq!(
+                env.ok(&["code", "shop-eu", "--at", &t.to_string()], "")
+                    .trim(),
+                want
+            );
+        }
     }
 }
 

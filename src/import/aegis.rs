@@ -14,8 +14,8 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::json::{self, Obj};
-use super::{Format, ImportError, Imported, Input, RawOtp, clean_name, label};
-use crate::account::Account;
+use super::{Format, ImportError, Imported, Input, RawOtp, clean_name};
+use crate::account::{Account, label};
 
 const FORMAT: Format = Format::Aegis;
 

@@ -5,8 +5,8 @@
 //! not read.
 
 use super::json::{self, Obj};
-use super::{Format, ImportError, Imported, Input, RawOtp, clean_name, label};
-use crate::account::Account;
+use super::{Format, ImportError, Imported, Input, RawOtp, clean_name};
+use crate::account::{Account, label};
 
 const FORMAT: Format = Format::AndOtp;
 

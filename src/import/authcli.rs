@@ -12,8 +12,8 @@
 use serde_json::Value;
 
 use super::json::{self, Obj};
-use super::{Format, ImportError, Imported, Input, RawOtp, clean_name, label};
-use crate::account::Account;
+use super::{Format, ImportError, Imported, Input, RawOtp, clean_name};
+use crate::account::{Account, label};
 
 const FORMAT: Format = Format::Authcli;
 

@@ -1,15 +1,18 @@
 //! Bitwarden exports, JSON or CSV (unencrypted): the `login.totp` field (`login_totp` column)
-//! of each item, which holds an `otpauth://` or `steam://` URI or a bare base32 secret. A bare
-//! secret becomes a standard TOTP (SHA1, 6 digits, 30 s) named after the item and its user
-//! name; a URI without names takes them from the item too. Items without a TOTP secret are
-//! ignored (they are plain passwords) and counted in a note.
+//! of each item, which holds an `otpauth://` or `steam://` URI or a bare base32 secret.
+//!
+//! Names: a TOTP field without a label (a bare secret, `steam://SECRET`) takes the item's name
+//! as the issuer and its user name as the account; a URI without an issuer or an account takes
+//! the missing one from the item. A bare secret is a standard TOTP (SHA1, 6 digits, 30 s).
+//! Items without a TOTP secret are ignored (they are plain passwords) and counted in a note.
+//! CSV is read with the `csv` crate; errors name the line a record starts on.
 
 use serde_json::Value;
 
 use super::json::{self, Obj};
-use super::{EntryProblem, Format, ImportError, Imported, Input, clean_name, label};
-use crate::account::Account;
-use crate::otp::{Algorithm, Kind, Otp, ParamError, Secret};
+use super::{EntryProblem, Format, ImportError, Imported, Input, clean_name};
+use crate::account::{Account, label};
+use crate::otp::{Otp, ParamError, Secret};
 use crate::uri::{self, UriError};
 
 const FORMAT: Format = Format::Bitwarden;
@@ -59,69 +62,65 @@ pub fn import(input: &mut Input<'_>) -> Result<Imported, ImportError> {
     Ok(out)
 }
 
-/// One item's TOTP field → an account, or why not.
+/// One item's TOTP field → an account, or why not. `name` and `user` are the item's.
 fn totp_account(totp: &str, name: &str, user: &str) -> Result<Account, EntryProblem> {
     let lower = totp.get(..10).unwrap_or(totp).to_ascii_lowercase();
-    if lower.starts_with("otpauth://") || lower.starts_with("steam://") {
-        match uri::parse_otpauth(totp) {
-            Ok(mut acc) => {
-                if acc.issuer.is_empty() {
-                    name.clone_into(&mut acc.issuer);
-                }
-                if acc.account.is_empty() {
-                    user.clone_into(&mut acc.account);
-                }
-                Ok(acc)
-            }
-            Err(
-                err @ (UriError::UnsupportedType(_)
-                | UriError::Algorithm(_)
-                | UriError::UnsupportedEncoder(_)
-                | UriError::Param(ParamError::Digits(_))),
-            ) => Err(EntryProblem::Skip(err.to_string())),
-            Err(err) => Err(EntryProblem::Bad {
-                field: "login.totp",
-                problem: err.to_string(),
-            }),
-        }
-    } else {
-        Secret::parse_base32(totp)
-            .map_err(|err| EntryProblem::Bad {
-                field: "login.totp",
-                problem: err.to_string(),
-            })
-            .map(|s| {
-                let otp = Otp::new(Kind::Totp, s, Algorithm::Sha1, 6, 30, 0)
-                    .expect("standard parameters with a non-empty secret");
-                Account::new(name, user, otp)
-            })
+    if !lower.starts_with("otpauth://") && !lower.starts_with("steam://") {
+        let secret = Secret::parse_base32(totp).map_err(|err| EntryProblem::Bad {
+            field: "login.totp",
+            problem: err.to_string(),
+        })?;
+        let otp = Otp::totp(secret).expect("standard parameters with a non-empty secret");
+        return Ok(Account::new(name, user, otp));
     }
+    let mut acc = uri::parse_otpauth(totp).map_err(|err| match err {
+        UriError::UnsupportedType(_)
+        | UriError::Algorithm(_)
+        | UriError::UnsupportedEncoder(_)
+        | UriError::Param(ParamError::Digits(_)) => EntryProblem::Skip(err.to_string()),
+        err => EntryProblem::Bad {
+            field: "login.totp",
+            problem: err.to_string(),
+        },
+    })?;
+    // `steam://SECRET` has no label: the parser's stand-in issuer "Steam" gives way to the item.
+    let unlabelled = lower.starts_with("steam://");
+    if !name.is_empty() && (unlabelled || acc.issuer.is_empty()) {
+        name.clone_into(&mut acc.issuer);
+    }
+    if acc.account.is_empty() {
+        user.clone_into(&mut acc.account);
+    }
+    Ok(acc)
 }
 
 /// Imports Bitwarden's CSV export (`folder,favorite,type,name,notes,fields,login_uri,
 /// login_username,login_password,login_totp`).
 fn import_csv(input: &mut Input<'_>) -> Result<Imported, ImportError> {
     let file = input.file;
-    let line_err = |line: usize, problem: String| ImportError::line(file, line, problem);
     let text = super::utf8_text(input)?;
-    let records =
-        csv_records(text).map_err(|line| line_err(line, "a quoted field is not closed".into()))?;
-    let mut rows = records.iter();
-    let Some((_, header)) = rows.next() else {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
+    if header.iter().all(str::is_empty) {
         return Err(json::shape(file, FORMAT, "the CSV file is empty"));
-    };
+    }
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
     let (Some(c_totp), Some(c_name)) = (col("login_totp"), col("name")) else {
-        return Err(line_err(
+        return Err(ImportError::line(
+            file,
             1,
-            "the CSV header has no \"login_totp\" and \"name\" columns".into(),
+            "the CSV header has no \"login_totp\" and \"name\" columns",
         ));
     };
     let c_user = col("login_username");
     let mut out = Imported::default();
     let mut without = 0usize;
-    for (line, row) in rows {
-        let get = |c: usize| row.get(c).map_or("", String::as_str);
+    let mut row = csv::StringRecord::new();
+    while reader
+        .read_record(&mut row)
+        .map_err(|e| csv_error(file, &e))?
+    {
+        let get = |c: usize| row.get(c).unwrap_or("");
         let totp = get(c_totp).trim();
         if totp.is_empty() {
             without += 1;
@@ -136,8 +135,10 @@ fn import_csv(input: &mut Input<'_>) -> Result<Imported, ImportError> {
                 reason,
             }),
             Err(EntryProblem::Bad { problem, .. }) => {
-                return Err(line_err(
-                    *line,
+                let line = row.position().map_or(0, csv::Position::line);
+                return Err(ImportError::line(
+                    file,
+                    usize::try_from(line).unwrap_or(usize::MAX),
                     format!("login_totp of {}: {problem}", label(&name, &user)),
                 ));
             }
@@ -151,65 +152,80 @@ fn import_csv(input: &mut Input<'_>) -> Result<Imported, ImportError> {
     Ok(out)
 }
 
-/// RFC 4180 records: (line the record starts on, fields). `Err(line)` for an unclosed quote.
-fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, usize> {
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut start = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => fields.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                fields.push(std::mem::take(&mut field));
-                if fields.len() > 1 || !fields[0].is_empty() {
-                    records.push((start, std::mem::take(&mut fields)));
-                }
-                fields.clear();
-                line += 1;
-                start = line;
-            }
-            (_, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                field.push(c);
-            }
-        }
-    }
-    if quoted {
-        return Err(start);
-    }
-    fields.push(field);
-    if fields.len() > 1 || !fields[0].is_empty() {
-        records.push((start, fields));
-    }
-    Ok(records)
+/// A CSV the `csv` crate refuses, as an error naming the line (never a field's content).
+fn csv_error(file: &str, e: &csv::Error) -> ImportError {
+    let line = e.position().map_or(1, csv::Position::line);
+    let problem = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len} (is a quote not closed?)"),
+        _ => String::from("not a valid CSV record"),
+    };
+    ImportError::line(file, usize::try_from(line).unwrap_or(usize::MAX), problem)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::csv_records;
+    use age::secrecy::SecretString;
+
+    use super::*;
+
+    fn import_text(text: &str) -> Result<Imported, ImportError> {
+        let mut pw = || -> Result<SecretString, String> { Err("none".into()) };
+        import(&mut Input {
+            bytes: text.as_bytes(),
+            file: "bw.csv",
+            password: &mut pw,
+        })
+    }
+
+    const HEADER: &str = "folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n";
 
     #[test]
-    fn csv() {
-        let r = csv_records("a,b\r\n\"x, \"\"y\"\"\",\"multi\nline\"\n\nlast,").unwrap();
-        assert_eq!(r[0], (1, vec!["a".to_owned(), "b".to_owned()]));
-        assert_eq!(
-            r[1],
-            (2, vec!["x, \"y\"".to_owned(), "multi\nline".to_owned()])
+    fn csv_quotes_names_and_labels() {
+        let text = format!(
+            "{HEADER},,login,\"Shop, \"\"EU\"\"\",\"multi\nline note\",,,me@shop,pw,JBSW Y3DP EHPK 3PXP\n\
+             ,,login,Valve,,,,gaben,,steam://JRZCL47CMXVOQMNPZR2F7J4RGI\n\
+             ,,login,Plain password,,,,bob,hunter2,\n\
+             ,,login,Item,,,,,,otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno\n"
         );
-        assert_eq!(r[2], (5, vec!["last".to_owned(), String::new()]));
-        assert_eq!(csv_records("a\n\"open,b"), Err(2));
+        let got = import_text(&text).unwrap();
+        let names: Vec<(&str, &str, &str)> = got
+            .accounts
+            .iter()
+            .map(|a| (a.issuer.as_str(), a.account.as_str(), a.otp.kind().as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Shop, \"EU\"", "me@shop", "totp"),
+                ("Valve", "gaben", "steam"),
+                ("Deno", "Mason", "totp"),
+            ]
+        );
+        assert_eq!(
+            got.notes,
+            ["ignored 1 Bitwarden item(s) without a TOTP secret"]
+        );
+    }
+
+    #[test]
+    fn csv_errors_name_the_line_never_the_secret() {
+        let text = format!("{HEADER},,login,A,\"two\nlines\",,,,,\n,,login,B,,,,u,,MYSECRET1\n");
+        let err = import_text(&text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "bw.csv: line 4: login_totp of B: u: the secret is not valid base32: character 9 is not A-Z or 2-7"
+        );
+        let err = import_text(&format!("{HEADER},,login,\"A,,,,,,\n")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "bw.csv: line 2: 4 fields where the header has 10 (is a quote not closed?)"
+        );
+        let err = import_text("name,totp\nx,y\n").unwrap_err();
+        assert!(
+            err.to_string().contains("line 1: the CSV header has no"),
+            "{err}"
+        );
     }
 }

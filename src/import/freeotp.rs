@@ -8,8 +8,8 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::json::{self, Obj};
-use super::{Format, ImportError, Imported, Input, RawOtp, clean_name, label};
-use crate::account::Account;
+use super::{Format, ImportError, Imported, Input, RawOtp, clean_name};
+use crate::account::{Account, label};
 use crate::otp::Secret;
 
 const FORMAT: Format = Format::FreeOtp;

@@ -120,12 +120,7 @@ fn rough_label(line: &str) -> String {
     let decoded = percent_decode_str(&label.replace('+', " "))
         .decode_utf8_lossy()
         .into_owned();
-    let s = short(decoded.trim());
-    if s.is_empty() {
-        String::from("(unnamed)")
-    } else {
-        s
-    }
+    crate::account::label("", &short(decoded.trim()))
 }
 
 #[cfg(test)]
