@@ -9,13 +9,8 @@ fn main() -> ExitCode {
     match authcli::run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("authcli: {}", one_line(&format!("{err:#}")));
+            eprintln!("authcli: {}", authcli::text::one_line(&format!("{err:#}")));
             ExitCode::from(authcli::exit_code(&err))
         }
     }
-}
-
-/// Errors are one line on stderr, whatever the causes carry.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -108,11 +108,6 @@ fn did_you_mean(vault: &Vault, q: &str) -> Option<String> {
         .map(|(_, name)| name)
 }
 
-/// `"name" (Issuer: account)`: how messages name an account.
-pub fn label(acc: &Account) -> String {
-    format!("{:?}{}", acc.name, acc.label_suffix())
-}
-
 /// The one rule for a name that a user gives (`add NAME`, `rename OLD NEW`): not empty, no
 /// surrounding spaces, no control characters.
 pub fn validate_name(name: &str) -> Result<(), Refused> {
@@ -322,7 +317,7 @@ pub fn import(
 /// Removes the account QUERY picks.
 pub fn remove(vault: &mut Vault, query: &str) -> Result<Outcome, QueryError> {
     let i = find(vault, query)?;
-    let label = label(&vault.accounts[i]);
+    let label = vault.accounts[i].label();
     vault.accounts.remove(i);
     Ok(Outcome {
         messages: vec![format!("removed {label}")],

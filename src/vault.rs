@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::account::Account;
 use crate::otp::{Algorithm, Kind, Otp, Secret};
+use crate::text::one_line;
 
 mod crypto;
 mod file;
@@ -362,10 +363,6 @@ type NameKeys<'a> = std::collections::HashSet<
     std::borrow::Cow<'a, str>,
     std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
 >;
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// Validates a stored account: the one set of rules for the vault and for accounts in
 /// authcli's JSON export.

@@ -13,7 +13,6 @@
 //! - [`server`]: the agent process; [`client`]: what commands use.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
@@ -79,39 +78,6 @@ pub enum AgentError {
     },
 }
 
-/// Parses `--for`: `90s`, `15m`, `8h`, `1d`, or sums like `1h30m`. At least 1 s, at most 7 days.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("invalid duration {text:?}: expected e.g. 30s, 15m, 8h or 1h30m");
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    for c in text.trim().chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            _ => return Err(bad()),
-        };
-        let n: u64 = num.parse().map_err(|_| bad())?;
-        total = n
-            .checked_mul(unit)
-            .and_then(|x| total.checked_add(x))
-            .ok_or_else(bad)?;
-        num.clear();
-    }
-    if !num.is_empty() || total == 0 {
-        return Err(bad());
-    }
-    if total > 7 * 86_400 {
-        return Err(format!("duration {text:?} is longer than 7 days"));
-    }
-    Ok(Duration::from_secs(total))
-}
-
 /// The vault's canonical path, which names its agent. On Windows without the `\\?\` prefix
 /// that `canonicalize` adds to drive paths (so `status` shows `C:\…`); UNC paths keep it.
 pub fn canonical_vault(path: &Path) -> std::io::Result<PathBuf> {
@@ -159,25 +125,5 @@ mod tests {
         assert!(peer_allowed(1000, 1000));
         assert!(!peer_allowed(0, 1000));
         assert!(!peer_allowed(1001, 1000));
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("15m"), Ok(Duration::from_mins(15)));
-        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_mins(90)));
-        assert_eq!(parse_duration("1d"), Ok(Duration::from_hours(24)));
-        for bad in [
-            "",
-            "15",
-            "m",
-            "0s",
-            "1x",
-            "-1s",
-            "8d",
-            "99999999999999999999h",
-        ] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -29,7 +29,7 @@ pub const REQUEST_DEADLINE: Duration = Duration::from_secs(2);
 
 /// How long a client waits for an answer: an `unwrap` or `wrap` may run scrypt (about a second
 /// at the work factor authcli writes, up to 16 times that for a vault written elsewhere).
-pub const REPLY_TIMEOUT: Duration = Duration::from_mins(1);
+pub const REPLY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A request: `{"v":3,"op":"unwrap","stanzas":[…]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

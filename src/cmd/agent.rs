@@ -32,12 +32,12 @@ pub fn start_if_configured(ctx: &Ctx) {
 /// file, else 15 minutes.
 fn duration(ctx: &Ctx, given: Option<&str>) -> Result<std::time::Duration> {
     if let Some(text) = given {
-        return crate::agent::parse_duration(text).map_err(anyhow::Error::msg);
+        return crate::time::parse_duration(text).map_err(anyhow::Error::msg);
     }
     Ok(ctx
         .config()?
         .unlock_for
-        .unwrap_or(std::time::Duration::from_mins(15)))
+        .unwrap_or(std::time::Duration::from_secs(15 * 60)))
 }
 
 #[cfg(not(any(unix, windows)))]
@@ -160,7 +160,7 @@ mod running {
 
     /// How long `unlock` waits for the agent to check the passphrase (scrypt at up to work
     /// factor 22).
-    const READY_TIMEOUT: Duration = Duration::from_mins(2);
+    const READY_TIMEOUT: Duration = Duration::from_secs(120);
 
     pub(super) fn unlock(ctx: &Ctx, duration: Duration) -> Result<()> {
         let path = &ctx.vault_path;

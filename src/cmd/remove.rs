@@ -11,7 +11,7 @@ use crate::term;
 pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<()> {
     let mut session = ctx.open_for_write()?;
     let i = find(&session.vault, &args.query)?;
-    confirm(args, &ops::label(&session.vault.accounts[i]))?;
+    confirm(args, &session.vault.accounts[i].label())?;
     let outcome = ops::remove(&mut session.vault, &args.query)?;
     session.finish(&outcome)
 }

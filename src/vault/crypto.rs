@@ -11,7 +11,8 @@ use age::secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use super::file::create_private_dir;
-use super::{Key, Protection, SCRYPT_MAX_WORK_FACTOR, SCRYPT_WORK_FACTOR, VaultError, one_line};
+use super::{Key, Protection, SCRYPT_MAX_WORK_FACTOR, SCRYPT_WORK_FACTOR, VaultError};
+use crate::text::one_line;
 /// Whether these bytes are an age file encrypted to a passphrase (`true`) or to keys (`false`).
 pub fn is_passphrase_vault(path: &Path, bytes: &[u8]) -> Result<bool, VaultError> {
     match age::Decryptor::new_buffered(bytes) {

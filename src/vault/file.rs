@@ -100,14 +100,11 @@ fn lock_with(path: &Path, wait: bool) -> Result<Option<Lock>, VaultError> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let file = opts.open(&lp).map_err(io)?;
+    // fs4: flock / LockFileEx, as std's File::lock (Rust 1.89) does, within rust-version.
     if wait {
-        file.lock().map_err(io)?;
-    } else {
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
-        }
+        fs4::fs_std::FileExt::lock_exclusive(&file).map_err(io)?;
+    } else if !fs4::fs_std::FileExt::try_lock_exclusive(&file).map_err(io)? {
+        return Ok(None);
     }
     Ok(Some(Lock { _file: file }))
 }
