@@ -19,6 +19,11 @@ pub struct Account {
     pub otp: Otp,
     /// When it was added, unix seconds.
     pub added: Option<i64>,
+    /// Its stable id in the vault (32 lower-case hex digits); empty until a vault gives it one.
+    /// How copies of one vault on several computers are merged.
+    pub id: String,
+    /// When it was last changed (added, renamed, an HOTP code spent), unix seconds.
+    pub modified: Option<i64>,
 }
 
 impl Account {
@@ -30,7 +35,41 @@ impl Account {
             account: account.into(),
             otp,
             added: None,
+            id: String::new(),
+            modified: None,
         }
+    }
+
+    /// When it last changed: `modified`, else `added`, else never (0). What a merge compares.
+    pub fn last_change(&self) -> i64 {
+        self.modified.or(self.added).unwrap_or(0)
+    }
+
+    /// The duplicate rule: two accounts are the same when they make the same codes (kind,
+    /// secret, algorithm, digits, period) for the same issuer (ignoring ASCII case). As a
+    /// digest, so a set of them finds duplicates in O(1) and holds no copy of a secret.
+    pub fn generator_key(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let otp = &self.otp;
+        let mut h = Sha256::new();
+        h.update(otp.kind().as_str());
+        h.update([0]);
+        h.update(otp.algorithm().as_str());
+        h.update([0, otp.digits()]);
+        let period = if otp.kind().is_timed() {
+            otp.period()
+        } else {
+            0
+        };
+        h.update(period.to_be_bytes());
+        h.update(
+            u64::try_from(otp.secret().len())
+                .unwrap_or(u64::MAX)
+                .to_be_bytes(),
+        );
+        h.update(otp.secret().expose());
+        h.update(self.issuer.to_ascii_lowercase());
+        h.finalize().into()
     }
 
     /// Whether the name, issuer or account contains `query`, ignoring case; `query` must be

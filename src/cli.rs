@@ -93,6 +93,13 @@ Examples:
   authcli rename microsoft unipi")]
     Rename(RenameArgs),
 
+    /// Merge other copies of the vault (sync conflict copies, another computer's) into it
+    #[command(after_help = "Examples:
+  authcli merge                                 # every conflict copy beside the vault
+  authcli merge ~/laptop-vault.age --dry-run    # show what would change
+  authcli merge --base %O %A %B                 # as git's merge driver (see the README)")]
+    Merge(MergeArgs),
+
     /// Import accounts from another authenticator's export file
     #[command(after_help = "Examples:
   authcli import aegis-export.json              # plain or encrypted (asks for its password)
@@ -329,6 +336,24 @@ pub struct RenameArgs {
     pub old: String,
     /// The new name
     pub new: String,
+}
+
+/// `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The copies to merge into the vault; none: the sync tools' conflict copies found beside
+    /// it, moved into `merged/` next to it afterwards. With --base: OURS THEIRS
+    #[arg(value_name = "OTHER", value_hint = ValueHint::FilePath)]
+    pub others: Vec<PathBuf>,
+
+    /// git merge driver: the common ancestor; then OTHER… must be OURS THEIRS, and the result
+    /// is written into OURS
+    #[arg(long, value_name = "BASE", value_hint = ValueHint::FilePath)]
+    pub base: Option<PathBuf>,
+
+    /// Show what would change without writing anything
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
 }
 
 /// `import`.

@@ -10,6 +10,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod merge;
 pub mod passwd;
 pub mod rekey;
 pub mod remove;
@@ -46,6 +47,11 @@ pub struct Ctx {
     pub identity: Option<PathBuf>,
     /// `--passphrase-file` / `$AUTHCLI_PASSPHRASE_FILE`.
     pub passphrase_file: Option<PathBuf>,
+    /// Whose recipients record (SPEC §7) applies: the vault's own, or for a copy git hands the
+    /// merge driver, the vault the user works with.
+    trust_path: PathBuf,
+    /// Whether opening the vault mentions conflict copies beside it (not for `merge`).
+    conflict_notice: std::cell::Cell<bool>,
     /// The passphrase once known, so one process asks at most once.
     passphrase_cache: std::cell::OnceCell<SecretString>,
     /// The configuration file, read when a passphrase vault is opened.
@@ -64,13 +70,35 @@ impl Ctx {
                 .context("cannot find a data folder for the vault; pass --vault PATH")?,
         };
         Ok(Self {
+            trust_path: vault_path.clone(),
             vault_path,
             identity: cli.identity.clone(),
             passphrase_file: cli.passphrase_file.clone(),
+            conflict_notice: std::cell::Cell::new(true),
             passphrase_cache: std::cell::OnceCell::new(),
             config: std::cell::OnceCell::new(),
             start_agent: std::cell::Cell::new(false),
         })
+    }
+
+    /// The same unlock sources for another vault file, `path` (git's copy of the vault for its
+    /// merge driver), whose writes follow this vault's recipients record.
+    pub fn for_copy(&self, path: PathBuf) -> Self {
+        Self {
+            vault_path: path,
+            identity: self.identity.clone(),
+            passphrase_file: self.passphrase_file.clone(),
+            trust_path: self.trust_path.clone(),
+            conflict_notice: std::cell::Cell::new(false),
+            passphrase_cache: std::cell::OnceCell::new(),
+            config: std::cell::OnceCell::new(),
+            start_agent: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Stops opening the vault from mentioning its conflict copies (`merge` deals with them).
+    pub fn quiet_conflicts(&self) {
+        self.conflict_notice.set(false);
     }
 
     /// The configuration file's settings (read once).
@@ -149,6 +177,9 @@ impl Ctx {
     /// wraps under the passphrase that opened the vault) or the passphrase.
     fn unlock(&self, bytes: Vec<u8>, lock: Option<Lock>) -> Result<Session> {
         let path = &self.vault_path;
+        if self.conflict_notice.get() {
+            notice_conflict_copies(path);
+        }
         let (key, write_key, plain) = if vault::is_passphrase_vault(path, &bytes)? {
             let from_agent = if self.passphrase_cache.get().is_none() {
                 self.through_agent(&bytes)?
@@ -169,30 +200,73 @@ impl Ctx {
                 (key, WriteKey::Passphrase(p), plain)
             }
         } else {
-            let Some(id_path) = &self.identity else {
-                return Err(VaultError::NeedIdentity(path.clone()).into());
-            };
-            let ids = vault::load_identity(id_path)?;
-            warn_if_readable_by_others(id_path);
-            let key = Key::Identities {
-                identities: ids.identities,
-                source: id_path.clone(),
-            };
+            let key = self.identity_key(path)?;
             let plain = vault::decrypt(path, &bytes, &key)?;
             (key, WriteKey::Recipients, plain)
         };
         let vault = vault::parse(path, &plain)?;
         if matches!(write_key, WriteKey::Recipients) {
-            say_trust(path, &vault.recipients);
+            say_trust(&self.trust_path, &vault.recipients);
         }
         Ok(Session {
             vault,
             path: path.clone(),
+            trust_path: self.trust_path.clone(),
             key,
             write_key,
             bytes,
             lock,
         })
+    }
+
+    /// The identities of `--identity` / `$AUTHCLI_IDENTITY`, for opening the key-based vault
+    /// at `path`.
+    fn identity_key(&self, path: &Path) -> Result<Key> {
+        let Some(id_path) = &self.identity else {
+            return Err(VaultError::NeedIdentity(path.to_owned()).into());
+        };
+        let ids = vault::load_identity(id_path)?;
+        warn_if_readable_by_others(id_path);
+        Ok(Key::Identities {
+            identities: ids.identities,
+            source: id_path.clone(),
+        })
+    }
+
+    /// Opens another copy of the vault (read only, to merge it): a key-based one with the
+    /// identities at hand, whatever its recipients; a passphrase one through this vault's unlock
+    /// agent or with this vault's passphrase, and when that one does not open it, with its own,
+    /// asked on the terminal.
+    pub fn open_copy(&self, path: &Path) -> Result<Vault> {
+        let bytes = vault::read(path)?;
+        let plain = if vault::is_passphrase_vault(path, &bytes)? {
+            let from_agent = AgentKey::for_vault(&self.vault_path).and_then(|agent| {
+                vault::decrypt(path, &bytes, &Key::Unwrapper(Box::new(agent))).ok()
+            });
+            match from_agent {
+                Some(plain) => plain,
+                None => {
+                    let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+                    match vault::decrypt(path, &bytes, &Key::Passphrase(p)) {
+                        Err(VaultError::WrongPassphrase(_)) if term::interactive() => {
+                            let own = term::prompt_hidden(&format!(
+                                "{} has another passphrase. Passphrase for it: ",
+                                path.display()
+                            ))
+                            .map_err(|e| {
+                                UnlockError(format!("cannot ask for the passphrase ({e})"))
+                            })?;
+                            let own = non_empty(&own, "the passphrase")?;
+                            vault::decrypt(path, &bytes, &Key::Passphrase(own))?
+                        }
+                        other => other?,
+                    }
+                }
+            }
+        } else {
+            vault::decrypt(path, &bytes, &self.identity_key(path)?)?
+        };
+        Ok(vault::parse(path, &plain)?)
     }
 
     /// The vault's plaintext through its unlock agent; `None` when no agent answers for it or
@@ -208,6 +282,29 @@ impl Ctx {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// One line on stderr when sync tools left conflict copies beside the vault.
+fn notice_conflict_copies(path: &Path) {
+    let copies = vault::conflict_copies(path);
+    if copies.is_empty() {
+        return;
+    }
+    let names: Vec<String> = copies
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let n = copies.len();
+    eprintln!(
+        "authcli: {n} conflict {} of your vault ({}): run `authcli merge`",
+        if n == 1 { "copy" } else { "copies" },
+        names.join(", ")
+    );
 }
 
 /// On every read of a key-based vault, one line when its recipients are new here (pinned now)
@@ -332,6 +429,7 @@ pub struct Session {
     /// The decrypted accounts.
     pub vault: Vault,
     path: PathBuf,
+    trust_path: PathBuf,
     key: Key,
     write_key: WriteKey,
     bytes: Vec<u8>,
@@ -361,13 +459,14 @@ impl Session {
         let protection = match &self.write_key {
             WriteKey::Passphrase(p) => Protection::Passphrase(p.clone()),
             WriteKey::Recipients => {
-                check_trusted(&self.path, &self.vault.recipients)?;
+                check_trusted(&self.trust_path, &self.vault.recipients)?;
                 Protection::Recipients(self.vault.recipients.clone())
             }
             WriteKey::Agent => Protection::Wrapper(Box::new(
                 AgentKey::for_vault(&self.path).context("the vault's folder is gone")?,
             )),
         };
+        self.vault.assign_ids();
         let plain = vault::serialize(&self.vault);
         let bytes = vault::encrypt(plain.as_bytes(), &protection)?;
         vault::write_atomic(&self.path, &bytes)?;

@@ -9,7 +9,7 @@
 //!
 //! ```json
 //! {"version": 1, "accounts": [
-//!   {"name": "github", "issuer": "GitHub", "account": "me", "type": "totp",
+//!   {"id": "3f2a…", "name": "github", "issuer": "GitHub", "account": "me", "type": "totp",
 //!    "secret": "JBSWY3DPEHPK3PXP", "algorithm": "SHA1", "digits": 6, "period": 30,
 //!    "counter": null}
 //! ]}
@@ -17,7 +17,8 @@
 //!
 //! (written pretty-printed, one field a line).
 //!
-//! `type` is `totp`, `hotp` or `steam`; `secret` is canonical base32 (upper case, no padding);
+//! `id` is the account's id in the vault (32 hex digits; `import` keeps it when the vault has
+//! no account with it). `type` is `totp`, `hotp` or `steam`; `secret` is canonical base32 (upper case, no padding);
 //! `period` is null for hotp, `counter` null for totp and steam. Readers must refuse a higher
 //! `version`.
 
@@ -48,6 +49,8 @@ pub struct QrTooLong {
 /// One account in the JSON export; field order is the file's.
 #[derive(Serialize)]
 struct JsonAccount<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
+    id: &'a str,
     name: &'a str,
     issuer: &'a str,
     account: &'a str,
@@ -90,6 +93,7 @@ pub fn to_json(accounts: &[Account]) -> Zeroizing<String> {
                 let otp = &a.otp;
                 let timed = otp.kind().is_timed();
                 JsonAccount {
+                    id: &a.id,
                     name: &a.name,
                     issuer: &a.issuer,
                     account: &a.account,
@@ -217,13 +221,16 @@ mod tests {
 
     #[test]
     fn json_shape() {
-        let accounts = vec![
+        let mut accounts = vec![
             acc(Kind::Totp, "Git\"Hub", "me"),
             acc(Kind::Hotp, "Token", ""),
         ];
+        accounts[0].id = "0123456789abcdef0123456789abcdef".into();
         let text = to_json(&accounts);
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["version"], 1);
+        assert_eq!(v["accounts"][0]["id"], "0123456789abcdef0123456789abcdef");
+        assert!(v["accounts"][1].get("id").is_none(), "no id: no key");
         assert_eq!(v["accounts"][0]["issuer"], "Git\"Hub");
         assert_eq!(v["accounts"][0]["secret"], "JBSWY3DPEHPK3PXP");
         assert_eq!(v["accounts"][0]["period"], 30);
@@ -235,6 +242,7 @@ mod tests {
         assert_eq!(empty["accounts"].as_array().unwrap().len(), 0);
         // Fields in the documented order; one document ending in a newline.
         let order: Vec<usize> = [
+            "id",
             "name",
             "issuer",
             "account",

@@ -12,6 +12,7 @@
 //! - [`export`]: accounts → authcli JSON, QR codes (terminal and PNG).
 //! - [`clipboard`]: copy with auto-clear through a detached helper (arboard).
 //! - [`watch`]: the live full-screen view (ratatui + crossterm): state, keys, drawing.
+//! - [`merge`]: merging copies of one vault account by account (sync conflicts, git).
 //! - [`ops`]: operations on an opened vault (pick by QUERY, add, import, remove, rename, spend
 //!   an HOTP counter): the one home of each rule.
 //! - [`agent`]: the unlock agent, a key agent: its protocol, transport, hardening, the agent
@@ -30,6 +31,7 @@ pub mod config;
 pub mod detached;
 pub mod export;
 pub mod import;
+pub mod merge;
 pub mod ops;
 pub mod otp;
 pub mod output;
@@ -62,6 +64,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Code(a) => cmd::code::run(&ctx, a),
         Command::Remove(a) => cmd::remove::run(&ctx, a),
         Command::Rename(a) => cmd::rename::run(&ctx, a),
+        Command::Merge(a) => cmd::merge::run(&ctx, a),
         Command::Import(a) => cmd::import::run(&ctx, a),
         Command::Export(a) => cmd::export::run(&ctx, a),
         Command::Passwd(a) => cmd::passwd::run(&ctx, a),
@@ -85,6 +88,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 | Command::Code(_)
                 | Command::Remove(_)
                 | Command::Rename(_)
+                | Command::Merge(_)
                 | Command::Import(_)
                 | Command::Export(_)
                 | Command::Watch(_)

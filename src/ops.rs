@@ -6,8 +6,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sha2::{Digest, Sha256};
-
 use crate::account::{self, Account};
 use crate::vault::Vault;
 
@@ -127,32 +125,6 @@ pub fn validate_name(name: &str) -> Result<(), Refused> {
     Ok(())
 }
 
-/// The duplicate rule: two accounts are the same when they make the same codes (kind, secret,
-/// algorithm, digits, period) for the same issuer (ignoring ASCII case). As a digest, so a set
-/// of them finds duplicates in O(1) and holds no copy of a secret.
-fn generator_key(a: &Account) -> [u8; 32] {
-    let otp = &a.otp;
-    let mut h = Sha256::new();
-    h.update(otp.kind().as_str());
-    h.update([0]);
-    h.update(otp.algorithm().as_str());
-    h.update([0, otp.digits()]);
-    let period = if otp.kind().is_timed() {
-        otp.period()
-    } else {
-        0
-    };
-    h.update(period.to_be_bytes());
-    h.update(
-        u64::try_from(otp.secret().len())
-            .unwrap_or(u64::MAX)
-            .to_be_bytes(),
-    );
-    h.update(otp.secret().expose());
-    h.update(a.issuer.to_ascii_lowercase());
-    h.finalize().into()
-}
-
 /// Adds accounts found in a URI, QR code or `--secret` under NAME (one account) or names from
 /// their issuers. An account already in the vault is skipped with a message.
 pub fn add(
@@ -177,11 +149,11 @@ pub fn add(
         .accounts
         .iter()
         .enumerate()
-        .map(|(i, a)| (generator_key(a), i))
+        .map(|(i, a)| (a.generator_key(), i))
         .collect();
     let mut added = Vec::new();
     for mut acc in found {
-        if let Some(&i) = known.get(&generator_key(&acc)) {
+        if let Some(&i) = known.get(&acc.generator_key()) {
             out.messages.push(format!(
                 "skipped {}: already in the vault as {:?}",
                 acc.display_label(),
@@ -194,6 +166,8 @@ pub fn add(
             None => names.claim(&account::default_name_base(&acc)),
         };
         acc.added = Some(i64::try_from(now).unwrap_or(i64::MAX));
+        acc.modified = acc.added;
+        acc.id = crate::vault::new_id();
         added.push(vault.accounts.len());
         vault.accounts.push(acc);
     }
@@ -249,11 +223,17 @@ pub fn import(
         .accounts
         .iter()
         .enumerate()
-        .map(|(i, a)| (generator_key(a), i))
+        .map(|(i, a)| (a.generator_key(), i))
         .collect();
     let mut names = vault.names();
+    let mut ids: std::collections::HashSet<String> = vault
+        .accounts
+        .iter()
+        .map(|a| a.id.clone())
+        .chain(vault.removed.iter().map(|t| t.id.clone()))
+        .collect();
     for mut acc in accounts {
-        let key = generator_key(&acc);
+        let key = acc.generator_key();
         if let Some(&i) = seen.get(&key) {
             let existing = &vault.accounts[i].name;
             if i < before {
@@ -278,6 +258,12 @@ pub fn import(
         };
         acc.name = names.claim(&wanted);
         acc.added = Some(now);
+        acc.modified = Some(now);
+        // An exported id is kept unless the vault has (or removed) an account with it.
+        if !crate::vault::is_valid_id(&acc.id) || !ids.insert(acc.id.clone()) {
+            acc.id = crate::vault::new_id();
+            ids.insert(acc.id.clone());
+        }
         seen.insert(key, vault.accounts.len());
         vault.accounts.push(acc);
     }
@@ -314,11 +300,19 @@ pub fn import(
     out
 }
 
-/// Removes the account QUERY picks.
-pub fn remove(vault: &mut Vault, query: &str) -> Result<Outcome, QueryError> {
+/// Removes the account QUERY picks, leaving a tombstone (so that merging a copy of the vault
+/// that still has it does not bring it back); tombstones older than
+/// [`TOMBSTONE_DAYS`](crate::vault::TOMBSTONE_DAYS) go.
+pub fn remove(vault: &mut Vault, query: &str, now: u64) -> Result<Outcome, QueryError> {
     let i = find(vault, query)?;
     let label = vault.accounts[i].label();
-    vault.accounts.remove(i);
+    let gone = vault.accounts.remove(i);
+    let now = i64::try_from(now).unwrap_or(i64::MAX);
+    vault.prune_removed(now);
+    vault.removed.push(crate::vault::Tombstone {
+        id: gone.id,
+        removed: now,
+    });
     Ok(Outcome {
         messages: vec![format!("removed {label}")],
         changed: true,
@@ -326,7 +320,7 @@ pub fn remove(vault: &mut Vault, query: &str) -> Result<Outcome, QueryError> {
 }
 
 /// Renames the account OLD picks to NEW.
-pub fn rename(vault: &mut Vault, old: &str, new: &str) -> anyhow::Result<Outcome> {
+pub fn rename(vault: &mut Vault, old: &str, new: &str, now: u64) -> anyhow::Result<Outcome> {
     validate_name(new)?;
     let i = find(vault, old)?;
     if let Some(j) = vault.position(new)
@@ -339,6 +333,7 @@ pub fn rename(vault: &mut Vault, old: &str, new: &str) -> anyhow::Result<Outcome
         .into());
     }
     let old = std::mem::replace(&mut vault.accounts[i].name, new.to_owned());
+    vault.accounts[i].modified = Some(i64::try_from(now).unwrap_or(i64::MAX));
     Ok(Outcome {
         messages: vec![format!("renamed {old:?} to {new:?}")],
         changed: true,
@@ -348,6 +343,10 @@ pub fn rename(vault: &mut Vault, old: &str, new: &str) -> anyhow::Result<Outcome
 /// Spends the HOTP code of account `i`: returns the code for the stored counter and leaves
 /// counter + 1 in the vault, to be saved before the code is shown, so that no code is ever
 /// handed out twice.
+///
+/// A spent code does not count as a change of the account (`modified` stays): a merge takes
+/// the higher counter of two copies whatever their times, and a code spent on one computer must
+/// not make a merge drop a rename made on the other.
 pub fn spend_hotp(vault: &mut Vault, i: usize) -> Result<crate::otp::Code, Refused> {
     let acc = &mut vault.accounts[i];
     if acc.otp.kind().is_timed() {
@@ -431,8 +430,29 @@ mod tests {
         let mut v = Vault::default();
         add(&mut v, Some("work"), vec![acc("A", "JBSWY3DPEHPK3PXP")], 0).unwrap();
         assert!(add(&mut v, Some("WORK"), vec![acc("B", "GEZDGNBVGY3TQOJQ")], 0).is_err());
-        assert!(rename(&mut v, "work", " x").is_err());
-        rename(&mut v, "work", "Work").unwrap();
+        assert!(rename(&mut v, "work", " x", 5).is_err());
+        rename(&mut v, "work", "Work", 5).unwrap();
         assert_eq!(v.accounts[0].name, "Work");
+        assert_eq!(v.accounts[0].modified, Some(5));
+    }
+
+    #[test]
+    fn changes_stamp_ids_times_and_tombstones() {
+        let mut v = Vault::default();
+        add(&mut v, None, vec![acc("A", "JBSWY3DPEHPK3PXP")], 10).unwrap();
+        let id = v.accounts[0].id.clone();
+        assert!(crate::vault::is_valid_id(&id));
+        assert_eq!(v.accounts[0].modified, Some(10));
+        // An imported id is kept, unless the vault has it already.
+        let mut b = acc("B", "GEZDGNBVGY3TQOJQ");
+        b.id = "0123456789abcdef0123456789abcdef".into();
+        let mut c = acc("C", "GEZDGNBVGY3TQOJQ");
+        c.id = id.clone();
+        import(&mut v, vec![b, c], vec![], false, 20);
+        assert_eq!(v.accounts[1].id, "0123456789abcdef0123456789abcdef");
+        assert!(crate::vault::is_valid_id(&v.accounts[2].id));
+        assert_ne!(v.accounts[2].id, id);
+        remove(&mut v, "a", 30).unwrap();
+        assert_eq!(v.removed, [crate::vault::Tombstone { id, removed: 30 }]);
     }
 }

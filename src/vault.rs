@@ -27,7 +27,10 @@ pub use crypto::*;
 pub use file::*;
 
 /// The vault format version this program writes and understands.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// How long a removed account's tombstone is kept, so that a copy of the vault that still holds
+/// the account (another computer, a sync conflict) does not bring it back when merged.
+pub const TOMBSTONE_DAYS: i64 = 180;
 /// scrypt work factor (log2 N) used when writing a passphrase vault: 0.6–1 s on a laptop.
 pub const SCRYPT_WORK_FACTOR: u8 = 18;
 /// The highest scrypt work factor accepted when opening a vault (16× the writing cost).
@@ -139,6 +142,40 @@ pub struct Vault {
     pub recipients: Vec<String>,
     /// The accounts, in the order they were added.
     pub accounts: Vec<Account>,
+    /// Tombstones of removed accounts (kept [`TOMBSTONE_DAYS`]), for merging.
+    pub removed: Vec<Tombstone>,
+}
+
+/// A removed account: its id and when it was removed (unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tombstone {
+    /// The removed account's id.
+    pub id: String,
+    /// When it was removed.
+    pub removed: i64,
+}
+
+/// A new random account id: 128 bits from the OS, as 32 lower-case hex digits.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).expect("the OS random number generator works");
+    data_encoding::HEXLOWER.encode(&bytes)
+}
+
+/// The id a version-1 account gets when its vault is read: derived from what makes its codes
+/// and its issuer ([`Account::generator_key`]), so two copies of one version-1 vault upgraded
+/// on two computers give an account the same id and merge account by account.
+fn derived_id(a: &Account) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"authcli v1 account id\0");
+    h.update(a.generator_key());
+    data_encoding::HEXLOWER.encode(&h.finalize()[..16])
+}
+
+/// Whether `id` is an account id: 32 lower-case hex digits.
+pub fn is_valid_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 impl Vault {
@@ -152,6 +189,19 @@ impl Vault {
     /// A free name: `base`, else `base-2`, `base-3`, …
     pub fn unique_name(&self, base: &str) -> String {
         self.names().claim(base)
+    }
+
+    /// Gives every account without an id a new random one.
+    pub fn assign_ids(&mut self) {
+        for a in self.accounts.iter_mut().filter(|a| a.id.is_empty()) {
+            a.id = new_id();
+        }
+    }
+
+    /// Drops the tombstones older than [`TOMBSTONE_DAYS`] at `now` (unix seconds).
+    pub fn prune_removed(&mut self, now: i64) {
+        let cutoff = now.saturating_sub(TOMBSTONE_DAYS * 24 * 60 * 60);
+        self.removed.retain(|t| t.removed >= cutoff);
     }
 
     /// The taken names, for handing out many unique names in one go.
@@ -219,6 +269,16 @@ struct FileRepr {
     recipients: Vec<String>,
     #[serde(default)]
     accounts: Vec<StoredAccount>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    removed: Vec<StoredTombstone>,
+}
+
+/// One `[[removed]]` table.
+#[derive(Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct StoredTombstone {
+    id: String,
+    removed: toml::value::Datetime,
 }
 
 /// One account as the vault stores it (one `[[accounts]]` table): also how accounts travel to
@@ -227,6 +287,8 @@ struct FileRepr {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoredAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
     name: String,
     #[serde(default)]
     issuer: String,
@@ -245,6 +307,8 @@ pub struct StoredAccount {
     counter: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     added: Option<toml::value::Datetime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    modified: Option<toml::value::Datetime>,
 }
 
 impl std::fmt::Debug for StoredAccount {
@@ -327,12 +391,18 @@ fn parse_toml(path: &Path, text: &str) -> Result<Vault, VaultError> {
         });
     }
     if repr.version < 1 {
-        return Err(invalid(format!("version must be 1, got {}", repr.version)));
+        return Err(invalid(format!(
+            "version must be 1 or {VERSION}, got {}",
+            repr.version
+        )));
     }
+    let v1 = repr.version == 1;
     let mut vault = Vault {
         recipients: repr.recipients,
         accounts: Vec::with_capacity(repr.accounts.len()),
+        removed: Vec::with_capacity(repr.removed.len()),
     };
+    let mut ids = std::collections::HashSet::with_capacity(repr.accounts.len());
     let mut names = NameKeys::with_capacity_and_hasher(
         repr.accounts.len(),
         std::hash::BuildHasherDefault::default(),
@@ -348,9 +418,43 @@ fn parse_toml(path: &Path, text: &str) -> Result<Vault, VaultError> {
                 i + 1
             )));
         }
-        let acc = account_from_repr(a)
-            .map_err(|e| invalid(format!("account {} ({name:?}): {e}", i + 1)))?;
+        let bad = |e: String| invalid(format!("account {} ({name:?}): {e}", i + 1));
+        if v1 && (a.id.is_some() || a.modified.is_some()) {
+            return Err(bad("id and modified are keys of vault version 2".into()));
+        }
+        let mut acc = account_from_repr(a).map_err(bad)?;
+        if v1 {
+            // Upgraded: written as version 2 at the next write.
+            acc.id = derived_id(&acc);
+            acc.modified = acc.added;
+            if ids.contains(&acc.id) {
+                acc.id = new_id();
+            }
+        } else if acc.id.is_empty() {
+            return Err(bad("id is missing".into()));
+        }
+        if !ids.insert(acc.id.clone()) {
+            return Err(bad(format!("id {} is used twice", acc.id)));
+        }
         vault.accounts.push(acc);
+    }
+    if v1 && !repr.removed.is_empty() {
+        return Err(invalid("[[removed]] is a table of vault version 2".into()));
+    }
+    for t in repr.removed {
+        if !is_valid_id(&t.id) {
+            return Err(invalid(format!(
+                "removed id {:?} is not 32 hexadecimal digits",
+                one_line(&t.id)
+            )));
+        }
+        let removed = crate::time::from_datetime(&t.removed).ok_or_else(|| {
+            invalid(format!(
+                "removed must be a full date-time with offset, got {}",
+                t.removed
+            ))
+        })?;
+        vault.removed.push(Tombstone { id: t.id, removed });
     }
     Ok(vault)
 }
@@ -367,6 +471,13 @@ type NameKeys<'a> = std::collections::HashSet<
 /// Validates a stored account: the one set of rules for the vault and for accounts in
 /// authcli's JSON export.
 fn account_from_repr(a: StoredAccount) -> Result<Account, String> {
+    let id = a.id.unwrap_or_default();
+    if !id.is_empty() && !is_valid_id(&id) {
+        return Err(format!(
+            "id {:?} is not 32 lower-case hexadecimal digits",
+            one_line(&id)
+        ));
+    }
     let kind = Kind::from_str(&a.kind)?;
     let secret = Secret::parse_base32(&a.secret).map_err(|e| e.to_string())?;
     let algorithm = Algorithm::from_str(&a.algorithm).map_err(|e| e.to_string())?;
@@ -389,25 +500,27 @@ fn account_from_repr(a: StoredAccount) -> Result<Account, String> {
     };
     let otp =
         Otp::new(kind, secret, algorithm, digits, period, counter).map_err(|e| e.to_string())?;
-    let added = match a.added {
-        None => None,
-        Some(dt) => Some(
-            crate::time::from_datetime(&dt)
-                .ok_or_else(|| format!("added must be a full date-time with offset, got {dt}"))?,
-        ),
+    let instant = |key: &str, dt: Option<toml::value::Datetime>| match dt {
+        None => Ok(None),
+        Some(dt) => crate::time::from_datetime(&dt)
+            .map(Some)
+            .ok_or_else(|| format!("{key} must be a full date-time with offset, got {dt}")),
     };
     Ok(Account {
         name: a.name,
         issuer: a.issuer,
         account: a.account,
         otp,
-        added,
+        added: instant("added", a.added)?,
+        id,
+        modified: instant("modified", a.modified)?,
     })
 }
 
 fn account_to_repr(a: &Account) -> StoredAccount {
     let kind = a.otp.kind();
     StoredAccount {
+        id: (!a.id.is_empty()).then(|| a.id.clone()),
         name: a.name.clone(),
         issuer: a.issuer.clone(),
         account: a.account.clone(),
@@ -418,15 +531,25 @@ fn account_to_repr(a: &Account) -> StoredAccount {
         period: kind.is_timed().then(|| i64::from(a.otp.period())),
         counter: (!kind.is_timed()).then(|| i64::try_from(a.otp.counter()).unwrap_or(i64::MAX)),
         added: a.added.map(crate::time::to_datetime),
+        modified: a.modified.map(crate::time::to_datetime),
     }
 }
 
-/// Serialises a vault to TOML (the plaintext inside the age file).
+/// Serialises a vault to TOML (the plaintext inside the age file). Every account must have an
+/// id ([`Vault::assign_ids`]).
 pub fn serialize(vault: &Vault) -> Zeroizing<String> {
     let repr = FileRepr {
         version: i64::from(VERSION),
         recipients: vault.recipients.clone(),
         accounts: vault.accounts.iter().map(account_to_repr).collect(),
+        removed: vault
+            .removed
+            .iter()
+            .map(|t| StoredTombstone {
+                id: t.id.clone(),
+                removed: crate::time::to_datetime(t.removed),
+            })
+            .collect(),
     };
     Zeroizing::new(toml::to_string(&repr).expect("the vault schema always serialises"))
 }
@@ -453,17 +576,31 @@ mod tests {
         .unwrap();
         let mut b = Account::new("", "hw-token", hotp);
         b.name = "token".into();
-        Vault {
+        b.modified = Some(1_764_000_100);
+        let mut v = Vault {
             recipients: vec![],
             accounts: vec![a, b],
-        }
+            removed: vec![Tombstone {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                removed: 1_764_000_200,
+            }],
+        };
+        v.assign_ids();
+        v
     }
 
     #[test]
     fn toml_round_trip_and_shape() {
         let v = sample();
         let text = serialize(&v);
-        assert!(text.starts_with("version = 1\n"), "{}", *text);
+        assert!(text.starts_with("version = 2\n"), "{}", *text);
+        assert!(text.contains(&format!("id = \"{}\"", v.accounts[0].id)));
+        assert!(
+            text.contains("modified = 2025-11-24T16:01:40Z"),
+            "{}",
+            *text
+        );
+        assert!(text.contains("[[removed]]\nid = \"0123456789abcdef0123456789abcdef\"\nremoved = 2025-11-24T16:03:20Z"), "{}", *text);
         assert!(text.contains("[[accounts]]"));
         assert!(text.contains("type = \"totp\""));
         assert!(text.contains("secret = \"JBSWY3DPEHPK3PXP\""));
@@ -480,9 +617,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("colour"), "{e}");
-        let e = parse(p, b"version = 2\nnew_thing = 1\n").unwrap_err();
+        let e = parse(p, b"version = 3\nnew_thing = 1\n").unwrap_err();
         assert!(
-            matches!(e, VaultError::NewerVersion { version: 2, .. }),
+            matches!(e, VaultError::NewerVersion { version: 3, .. }),
             "{e}"
         );
         let dup = "version = 1\n[[accounts]]\nname='a'\ntype='totp'\nsecret='JBSWY3DPEHPK3PXP'\n[[accounts]]\nname='A'\ntype='totp'\nsecret='JBSWY3DPEHPK3PXP'\n";
@@ -492,6 +629,46 @@ mod tests {
         let e = parse(p, bad.as_bytes()).unwrap_err().to_string();
         assert!(e.contains("digits must be 6-10, got 12"), "{e}");
         assert!(!e.contains("JBSWY3DPEHPK3PXP"), "{e}");
+    }
+
+    /// A version-1 vault reads as before; its accounts get ids derived from their secrets (the
+    /// same on every computer) and `modified` from `added`, written as version 2.
+    #[test]
+    fn version_1_is_upgraded() {
+        let p = Path::new("v.age");
+        let v1 = "version = 1\n[[accounts]]\nname='a'\ntype='totp'\nsecret='JBSWY3DPEHPK3PXP'\nadded = 2025-11-24T16:00:00Z\n[[accounts]]\nname='b'\ntype='totp'\nsecret='GEZDGNBVGY3TQOJQ'\n";
+        let v = parse(p, v1.as_bytes()).unwrap();
+        let again = parse(p, v1.as_bytes()).unwrap();
+        assert_eq!(v, again);
+        assert!(is_valid_id(&v.accounts[0].id));
+        assert_ne!(v.accounts[0].id, v.accounts[1].id);
+        assert_eq!(v.accounts[0].modified, Some(1_764_000_000));
+        assert_eq!(v.accounts[1].modified, None);
+        let text = serialize(&v);
+        assert!(text.starts_with("version = 2\n"), "{}", *text);
+        assert_eq!(parse(p, text.as_bytes()).unwrap(), v);
+        // Version 2 needs ids; version 1 has none.
+        let e = parse(p, v1.replace("version = 1", "version = 2").as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("id is missing"), "{e}");
+        let e = parse(p, b"version = 1\n[[removed]]\nid='0123456789abcdef0123456789abcdef'\nremoved=2025-11-24T16:00:00Z\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("version 2"), "{e}");
+        let e = parse(p, b"version = 2\n[[accounts]]\nid='XYZ'\nname='a'\ntype='totp'\nsecret='JBSWY3DPEHPK3PXP'\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("hexadecimal"), "{e}");
+    }
+
+    #[test]
+    fn tombstones_are_pruned_after_180_days() {
+        let mut v = sample();
+        v.prune_removed(1_764_000_200 + TOMBSTONE_DAYS * 86_400);
+        assert_eq!(v.removed.len(), 1);
+        v.prune_removed(1_764_000_201 + TOMBSTONE_DAYS * 86_400);
+        assert!(v.removed.is_empty());
     }
 
     #[test]
@@ -570,9 +747,22 @@ mod tests {
                 1..=300u32,
                 any::<u32>(),
                 proptest::option::of(0..4_102_444_800i64),
+                proptest::option::of(0..4_102_444_800i64),
             )
                 .prop_map(
-                    |(name, issuer, account, secret, kind, alg, digits, period, counter, added)| {
+                    |(
+                        name,
+                        issuer,
+                        account,
+                        secret,
+                        kind,
+                        alg,
+                        digits,
+                        period,
+                        counter,
+                        added,
+                        modified,
+                    )| {
                         let kind = [Kind::Totp, Kind::Hotp, Kind::Steam][usize::from(kind)];
                         let (alg, digits) = if kind == Kind::Steam {
                             (Algorithm::Sha1, 5)
@@ -598,6 +788,8 @@ mod tests {
                             account,
                             otp,
                             added,
+                            id: new_id(),
+                            modified,
                         }
                     },
                 )
@@ -607,7 +799,7 @@ mod tests {
             /// serialize → parse is the identity for any vault.
             #[test]
             fn toml_round_trip(accounts in proptest::collection::vec(account(), 0..8)) {
-                let mut v = Vault { recipients: vec!["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into()], accounts: vec![] };
+                let mut v = Vault { recipients: vec!["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into()], accounts: vec![], removed: vec![] };
                 for mut a in accounts {
                     a.name = v.unique_name(&a.name);
                     v.accounts.push(a);

@@ -12,7 +12,7 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<()> {
     let mut session = ctx.open_for_write()?;
     let i = find(&session.vault, &args.query)?;
     confirm(args, &session.vault.accounts[i].label())?;
-    let outcome = ops::remove(&mut session.vault, &args.query)?;
+    let outcome = ops::remove(&mut session.vault, &args.query, super::now_or(None)?)?;
     session.finish(&outcome)
 }
 

@@ -11,6 +11,11 @@ pub fn run(ctx: &Ctx, args: &RenameArgs) -> Result<()> {
     // Checked before the vault is unlocked, and again where the change is made.
     ops::validate_name(&args.new)?;
     let mut session = ctx.open_for_write()?;
-    let outcome = ops::rename(&mut session.vault, &args.old, &args.new)?;
+    let outcome = ops::rename(
+        &mut session.vault,
+        &args.old,
+        &args.new,
+        super::now_or(None)?,
+    )?;
     session.finish(&outcome)
 }

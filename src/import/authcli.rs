@@ -1,7 +1,7 @@
 //! authcli's own JSON export (`export --format json`), schema version 1:
 //!
 //! ```json
-//! {"version": 1, "accounts": [{"name": "github", "issuer": "GitHub", "account": "me",
+//! {"version": 1, "accounts": [{"id": "3f2a…", "name": "github", "issuer": "GitHub", "account": "me",
 //!   "type": "totp", "secret": "JBSWY3DPEHPK3PXP", "algorithm": "SHA1", "digits": 6,
 //!   "period": 30, "counter": null}]}
 //! ```
@@ -47,6 +47,7 @@ pub fn import(input: &mut Input<'_>) -> Result<Imported, ImportError> {
     let mut out = Imported::default();
     for (i, v) in list.iter().enumerate() {
         let mut e = Obj::entry(v, file, i)?;
+        let id = e.str_opt("id")?.unwrap_or("").to_owned();
         let name = clean_name(e.str_opt("name")?.unwrap_or(""));
         let issuer = clean_name(e.str_opt("issuer")?.unwrap_or(""));
         let account = clean_name(e.str_opt("account")?.unwrap_or(""));
@@ -68,6 +69,8 @@ pub fn import(input: &mut Input<'_>) -> Result<Imported, ImportError> {
             Ok(otp) => {
                 let mut acc = Account::new(issuer, account, otp);
                 acc.name = name;
+                // Kept by the import when it is a valid id the vault does not have.
+                acc.id = id;
                 out.accounts.push(acc);
             }
             Err(p) => out.skipped.push(e.problem(p)?),

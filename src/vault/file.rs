@@ -64,7 +64,8 @@ pub fn refresh_backup(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn lock_path(path: &Path) -> PathBuf {
+/// `<vault>.lock`, the file the write lock is taken on.
+pub fn lock_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".lock");
     PathBuf::from(s)
@@ -201,4 +202,117 @@ fn sync_dir(dir: &Path) {
 /// (macOS), `%APPDATA%` (Windows).
 pub fn default_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("authcli").join("vault.age"))
+}
+
+/// The conflict copies of the vault at `path` that sync tools leave beside it, sorted by name:
+/// for `vault.age`,
+/// - Syncthing: `vault.sync-conflict-20261205-101500-ABCDEF1.age`;
+/// - Dropbox: `vault (conflicted copy 2026-12-05).age`, `vault (Laptop's conflicted copy
+///   2026-12-05).age`; Nextcloud and ownCloud: `vault (conflicted copy 2026-12-05 101500).age`;
+/// - OneDrive: `vault-HOSTNAME.age`; iCloud Drive: `vault 2.age`.
+///
+/// Only files that start as age files count (a `vault-old.age` of another kind is not one).
+/// One `read_dir` of the vault's folder.
+pub fn conflict_copies(path: &Path) -> Vec<PathBuf> {
+    let (Some(stem), Some(ext)) = (
+        path.file_stem().and_then(|s| s.to_str()),
+        path.extension().and_then(|s| s.to_str()),
+    ) else {
+        return Vec::new();
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| is_conflict_name(stem, ext, n))
+        })
+        .map(|e| e.path())
+        .filter(|p| starts_as_age(p))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether `name` is a sync tool's name for a conflict copy of `<stem>.<ext>`.
+pub fn is_conflict_name(stem: &str, ext: &str, name: &str) -> bool {
+    let Some(middle) = name
+        .strip_prefix(stem)
+        .and_then(|n| n.strip_suffix(ext))
+        .and_then(|n| n.strip_suffix('.'))
+    else {
+        return false;
+    };
+    if let Some(rest) = middle.strip_prefix(".sync-conflict-") {
+        // YYYYMMDD-HHMMSS-DEVICE
+        let parts: Vec<&str> = rest.splitn(3, '-').collect();
+        return parts.len() == 3
+            && parts[0].len() == 8
+            && parts[1].len() == 6
+            && parts[..2]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            && !parts[2].is_empty();
+    }
+    if let Some(inner) = middle.strip_prefix(" (").and_then(|m| m.strip_suffix(')')) {
+        return inner.contains("conflicted copy ") || inner.contains("Conflicted copy ");
+    }
+    if let Some(n) = middle.strip_prefix(' ') {
+        return !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    }
+    if let Some(host) = middle.strip_prefix('-') {
+        return !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    }
+    false
+}
+
+fn starts_as_age(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 19];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"age-encryption.org/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_conflict_name;
+
+    #[test]
+    fn conflict_copy_names() {
+        for yes in [
+            "vault.sync-conflict-20261205-101500-ABCDEF1.age",
+            "vault (conflicted copy 2026-12-05).age",
+            "vault (Laptop's conflicted copy 2026-12-05).age",
+            "vault (conflicted copy 2026-12-05 101500).age",
+            "vault-DESKTOP-1234.age",
+            "vault 2.age",
+        ] {
+            assert!(is_conflict_name("vault", "age", yes), "{yes}");
+        }
+        for no in [
+            "vault.age",
+            "vault.age.bak",
+            "vault.age.lock",
+            ".vault.age.x1.tmp",
+            "vault (copy).age",
+            "vault.sync-conflict-2026-101500-A.age",
+            "vault-.age",
+            "vault 2b.age",
+            "other.sync-conflict-20261205-101500-ABCDEF1.age",
+            "vault-x.txt",
+        ] {
+            assert!(!is_conflict_name("vault", "age", no), "{no}");
+        }
+    }
 }
