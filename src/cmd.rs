@@ -83,6 +83,7 @@ impl Ctx {
 
     /// The same unlock sources for another vault file, `path` (git's copy of the vault for its
     /// merge driver), whose writes follow this vault's recipients record.
+    #[must_use]
     pub fn for_copy(&self, path: PathBuf) -> Self {
         Self {
             vault_path: path,
@@ -243,24 +244,21 @@ impl Ctx {
             let from_agent = AgentKey::for_vault(&self.vault_path).and_then(|agent| {
                 vault::decrypt(path, &bytes, &Key::Unwrapper(Box::new(agent))).ok()
             });
-            match from_agent {
-                Some(plain) => plain,
-                None => {
-                    let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
-                    match vault::decrypt(path, &bytes, &Key::Passphrase(p)) {
-                        Err(VaultError::WrongPassphrase(_)) if term::interactive() => {
-                            let own = term::prompt_hidden(&format!(
-                                "{} has another passphrase. Passphrase for it: ",
-                                path.display()
-                            ))
-                            .map_err(|e| {
-                                UnlockError(format!("cannot ask for the passphrase ({e})"))
-                            })?;
-                            let own = non_empty(&own, "the passphrase")?;
-                            vault::decrypt(path, &bytes, &Key::Passphrase(own))?
-                        }
-                        other => other?,
+            if let Some(plain) = from_agent {
+                plain
+            } else {
+                let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+                match vault::decrypt(path, &bytes, &Key::Passphrase(p)) {
+                    Err(VaultError::WrongPassphrase(_)) if term::interactive() => {
+                        let own = term::prompt_hidden(&format!(
+                            "{} has another passphrase. Passphrase for it: ",
+                            path.display()
+                        ))
+                        .map_err(|e| UnlockError(format!("cannot ask for the passphrase ({e})")))?;
+                        let own = non_empty(&own, "the passphrase")?;
+                        vault::decrypt(path, &bytes, &Key::Passphrase(own))?
                     }
+                    other => other?,
                 }
             }
         } else {

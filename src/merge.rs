@@ -33,12 +33,11 @@ pub fn merge(ours: &mut Vault, theirs: &Vault, base: Option<&Vault>, from: &str)
     let mut removed: Vec<Tombstone> = Vec::with_capacity(ours.removed.len());
     let mut when_removed: HashMap<String, usize> = HashMap::new();
     for t in ours.removed.iter().chain(&theirs_removed) {
-        match when_removed.get(&t.id) {
-            Some(&i) => removed[i].removed = removed[i].removed.max(t.removed),
-            None => {
-                when_removed.insert(t.id.clone(), removed.len());
-                removed.push(t.clone());
-            }
+        if let Some(&i) = when_removed.get(&t.id) {
+            removed[i].removed = removed[i].removed.max(t.removed);
+        } else {
+            when_removed.insert(t.id.clone(), removed.len());
+            removed.push(t.clone());
         }
     }
     let tombstone = |id: &str| when_removed.get(id).map(|&i| removed[i].removed);
@@ -60,17 +59,17 @@ pub fn merge(ours: &mut Vault, theirs: &Vault, base: Option<&Vault>, from: &str)
             }
             None => a,
         };
-        if let Some(at) = tombstone(&merged.id) {
-            if at >= merged.last_change() {
-                out.messages.push(format!(
-                    "removed {}: removed on {} at {}",
-                    merged.label(),
-                    side_of_removal(&before.removed, &merged.id, from),
-                    crate::time::to_datetime(at)
-                ));
-                dropped += 1;
-                continue;
-            }
+        if let Some(at) = tombstone(&merged.id)
+            && at >= merged.last_change()
+        {
+            out.messages.push(format!(
+                "removed {}: removed on {} at {}",
+                merged.label(),
+                side_of_removal(&before.removed, &merged.id, from),
+                crate::time::to_datetime(at)
+            ));
+            dropped += 1;
+            continue;
         }
         result.push(merged);
     }

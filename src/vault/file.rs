@@ -209,7 +209,7 @@ pub fn default_path() -> Option<PathBuf> {
 /// - Syncthing: `vault.sync-conflict-20261205-101500-ABCDEF1.age`;
 /// - Dropbox: `vault (conflicted copy 2026-12-05).age`, `vault (Laptop's conflicted copy
 ///   2026-12-05).age`; Nextcloud and ownCloud: `vault (conflicted copy 2026-12-05 101500).age`;
-/// - OneDrive: `vault-HOSTNAME.age`; iCloud Drive: `vault 2.age`.
+/// - `OneDrive`: `vault-HOSTNAME.age`; iCloud Drive: `vault 2.age`.
 ///
 /// Only files that start as age files count (a `vault-old.age` of another kind is not one).
 /// One `read_dir` of the vault's folder.
