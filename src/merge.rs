@@ -9,7 +9,7 @@
 //! - a tombstone at or after the account's last change removes it; an account changed after
 //!   its removal elsewhere stays;
 //! - an HOTP counter takes the higher of the two, always, so no code is issued twice;
-//! - a name clash between different accounts gives the second one `-2` (`-3`, …).
+//! - a name clash between different accounts gives the one added later `-2` (`-3`, …).
 //!
 //! With a base (git's common ancestor), an account in the base that a side no longer has was
 //! removed on that side, tombstone or not: the side gets a tombstone at the base version's
@@ -51,8 +51,8 @@ pub fn merge(ours: &mut Vault, theirs: &Vault, base: Option<&Vault>, from: &str)
         let merged = match theirs_by_id.get(a.id.as_str()) {
             Some(t) => {
                 let (m, message) = pick(a.clone(), t, from);
-                if let Some(message) = message {
-                    out.messages.push(message);
+                out.messages.extend(message);
+                if m != a {
                     updated += 1;
                 }
                 m
@@ -97,14 +97,19 @@ pub fn merge(ours: &mut Vault, theirs: &Vault, base: Option<&Vault>, from: &str)
         }
     }
 
-    // Names: the first account keeps its name, a later one with the same name gets `-2`.
+    // Names: of two accounts with one name, the one added first keeps it and the other gets
+    // `-2`: the same whichever side is ours, so merging back the other way agrees.
     let mut names = Vault::default().names();
     let mut renamed = 0usize;
-    for a in &mut result {
+    let mut by_age: Vec<usize> = (0..result.len()).collect();
+    by_age
+        .sort_by(|&i, &j| (result[i].added, &result[i].id).cmp(&(result[j].added, &result[j].id)));
+    for i in by_age {
+        let a = &mut result[i];
         let name = names.claim(&a.name);
         if name != a.name {
             out.messages.push(format!(
-                "renamed {} to {name:?}: another account from the merge is named {:?}",
+                "renamed {} to {name:?}: an account added earlier is named {:?}",
                 a.label(),
                 a.name
             ));
@@ -147,7 +152,8 @@ fn side_of_removal(ours_removed: &[Tombstone], id: &str, from: &str) -> String {
     }
 }
 
-/// The version of one account to keep, and a message when the result differs from `ours`.
+/// The version of one account to keep, and a message when the two differ: which version was
+/// dropped, or the counter taken.
 fn pick(ours: Account, theirs: &Account, from: &str) -> (Account, Option<String>) {
     if ours == *theirs {
         return (ours, None);
@@ -168,7 +174,7 @@ fn pick(ours: Account, theirs: &Account, from: &str) -> (Account, Option<String>
     if both_hotp {
         kept.otp.set_counter(counter);
     }
-    let message = if kept == ours {
+    let message = if only_counter && kept == ours {
         None
     } else if only_counter {
         Some(format!(
@@ -305,6 +311,7 @@ mod tests {
         let out = merge(&mut ours, &theirs, None, "copy");
         assert!(out.changed);
         assert_eq!(names(&ours), ["one", "renamed-here", "x", "x-2"]);
+        // Added at the same time, so the lower id keeps the name.
         assert_eq!(ours.accounts[0].otp.counter(), 9);
         assert_eq!(ours.accounts[1].otp.counter(), 7);
         assert_eq!(ours.removed.len(), 2, "{:?}", ours.removed);
@@ -371,17 +378,9 @@ mod tests {
         )
     }
 
-    /// The accounts without their names (which a clash can change on one side only).
+    /// The accounts, in id order.
     fn contents(v: &Vault) -> Vec<Account> {
-        let mut out: Vec<Account> = v
-            .accounts
-            .iter()
-            .cloned()
-            .map(|mut a| {
-                a.name.clear();
-                a
-            })
-            .collect();
+        let mut out: Vec<Account> = v.accounts.clone();
         out.sort_by(|a, b| a.id.cmp(&b.id));
         out
     }
