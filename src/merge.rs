@@ -97,26 +97,7 @@ pub fn merge(ours: &mut Vault, theirs: &Vault, base: Option<&Vault>, from: &str)
         }
     }
 
-    // Names: of two accounts with one name, the one added first keeps it and the other gets
-    // `-2`: the same whichever side is ours, so merging back the other way agrees.
-    let mut names = Vault::default().names();
-    let mut renamed = 0usize;
-    let mut by_age: Vec<usize> = (0..result.len()).collect();
-    by_age
-        .sort_by(|&i, &j| (result[i].added, &result[i].id).cmp(&(result[j].added, &result[j].id)));
-    for i in by_age {
-        let a = &mut result[i];
-        let name = names.claim(&a.name);
-        if name != a.name {
-            out.messages.push(format!(
-                "renamed {} to {name:?}: an account added earlier is named {:?}",
-                a.label(),
-                a.name
-            ));
-            a.name = name;
-            renamed += 1;
-        }
-    }
+    let renamed = settle_names(&mut result, &mut out.messages);
     let live: std::collections::HashSet<&str> = result.iter().map(|a| a.id.as_str()).collect();
     removed.retain(|t| !live.contains(t.id.as_str()));
     ours.accounts = result;
@@ -130,6 +111,31 @@ pub fn merge(ours: &mut Vault, theirs: &Vault, base: Option<&Vault>, from: &str)
         format!("merged {from}: nothing new")
     });
     out
+}
+
+/// Names: of two accounts with one name, the one added first keeps it and the other gets `-2`:
+/// the same whichever side is ours, so merging back the other way agrees. Returns how many
+/// were renamed.
+fn settle_names(result: &mut [Account], messages: &mut Vec<String>) -> usize {
+    let mut names = Vault::default().names();
+    let mut renamed = 0usize;
+    let mut by_age: Vec<usize> = (0..result.len()).collect();
+    by_age
+        .sort_by(|&i, &j| (result[i].added, &result[i].id).cmp(&(result[j].added, &result[j].id)));
+    for i in by_age {
+        let a = &mut result[i];
+        let name = names.claim(&a.name);
+        if name != a.name {
+            messages.push(format!(
+                "renamed {} to {name:?}: an account added earlier is named {:?}",
+                a.label(),
+                a.name
+            ));
+            a.name = name;
+            renamed += 1;
+        }
+    }
+    renamed
 }
 
 /// Tombstones for the accounts of `base` that `side` no longer has and left no tombstone for.

@@ -225,6 +225,84 @@ fn sigkill_at_random_moments_never_corrupts_the_vault() {
     );
 }
 
+/// SIGKILL `merge` at random moments, 60 times, each time with a fresh Syncthing conflict copy
+/// that holds one more account: the vault always opens and holds the accounts before the merge
+/// or the merged ones; `.bak` always opens; the copy is either still beside the vault or in
+/// `merged/`, never lost.
+#[test]
+#[cfg(unix)]
+fn sigkill_during_merge_leaves_the_old_or_the_merged_vault() {
+    let env = Env::with_key_vault();
+    env.add_secret("base", &secret(20, 0), &[]);
+    let bin = assert_cmd::cargo::cargo_bin("authcli");
+    let dir = env.vault.parent().unwrap().to_owned();
+    let other = env.dir.path().join("other.age");
+    let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut state = env.names();
+    let (mut killed_mid, mut merged) = (0, 0);
+    for round in 0..60 {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let delay = Duration::from_micros(rng % 15_000);
+        // The other computer's copy: this vault plus one account.
+        std::fs::copy(&env.vault, &other).unwrap();
+        let name = format!("m{round}");
+        let mut c = env.cmd();
+        c.env("AUTHCLI_VAULT", &other)
+            .args(["add", &name, "--secret"]);
+        let (code, _, err) = env.run_with(c, &format!("{}\n", secret(22 + round / 32, round % 32)));
+        assert_eq!(code, 0, "{err}");
+        let copy_name = format!("vault.sync-conflict-20261205-101500-R{round}.age");
+        let copy = dir.join(&copy_name);
+        std::fs::rename(&other, &copy).unwrap();
+
+        let mut child = std::process::Command::new(&bin)
+            .env_clear()
+            .env("HOME", env.dir.path())
+            .env("AUTHCLI_VAULT", &env.vault)
+            .env("AUTHCLI_IDENTITY", &env.key)
+            .arg("merge")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let after = env.names();
+        let mut expected_new = state.clone();
+        expected_new.push(name.clone());
+        assert!(
+            after == state || after == expected_new,
+            "round {round}: vault holds neither the old nor the merged accounts: {after:?}"
+        );
+        if after == state {
+            killed_mid += usize::from(!status.success());
+        } else {
+            merged += 1;
+        }
+        assert!(
+            copy.exists() || dir.join("merged").join(&copy_name).exists(),
+            "round {round}: the conflict copy is gone"
+        );
+        // A copy left beside the vault (killed before the move) is put aside by hand.
+        if copy.exists() {
+            std::fs::remove_file(&copy).unwrap();
+        }
+        if authcli::vault::backup_path(&env.vault).exists() {
+            env.names_in(&authcli::vault::backup_path(&env.vault));
+        }
+        state = after;
+    }
+    eprintln!("{killed_mid} of 60 merges killed before writing; {merged} merged");
+    assert!(
+        merged > 0 && killed_mid > 0,
+        "kills must land both before and after the write"
+    );
+}
+
 /// A write that hits the file-size limit (what a full disk looks like to a writer): one clear
 /// line, exit 1, the vault byte-identical and no temporary file left.
 #[test]
