@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show every account''s code live, with countdowns (full screen)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename an account')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge other copies of the vault (sync conflict copies, another computer''s) into it')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import accounts from another authenticator''s export file')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export accounts, secrets included: to a second device (QR codes) or a backup file')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase of a passphrase vault')
@@ -122,6 +123,17 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'authcli;merge' {
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'git merge driver: the common ancestor; then OTHER… must be OURS THEIRS, and the result is written into OURS')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show what would change without writing anything')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change without writing anything')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -215,6 +227,7 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Show every account''s code live, with countdowns (full screen)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename an account')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge other copies of the vault (sync conflict copies, another computer''s) into it')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import accounts from another authenticator''s export file')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export accounts, secrets included: to a second device (QR codes) or a backup file')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase of a passphrase vault')
@@ -245,6 +258,9 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             break
         }
         'authcli;help;rename' {
+            break
+        }
+        'authcli;help;merge' {
             break
         }
         'authcli;help;import' {

@@ -43,6 +43,9 @@ _authcli() {
             authcli,lock)
                 cmd="authcli__subcmd__lock"
                 ;;
+            authcli,merge)
+                cmd="authcli__subcmd__merge"
+                ;;
             authcli,passwd)
                 cmd="authcli__subcmd__passwd"
                 ;;
@@ -91,6 +94,9 @@ _authcli() {
             authcli__subcmd__help,lock)
                 cmd="authcli__subcmd__help__subcmd__lock"
                 ;;
+            authcli__subcmd__help,merge)
+                cmd="authcli__subcmd__help__subcmd__merge"
+                ;;
             authcli__subcmd__help,passwd)
                 cmd="authcli__subcmd__help__subcmd__passwd"
                 ;;
@@ -119,7 +125,7 @@ _authcli() {
 
     case "${cmd}" in
         authcli)
-            opts="-h -V --vault --identity --passphrase-file --help --version init add list code watch remove rename import export passwd rekey unlock lock status completions help"
+            opts="-h -V --vault --identity --passphrase-file --help --version init add list code watch remove rename merge import export passwd rekey unlock lock status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,7 +487,7 @@ _authcli() {
             return 0
             ;;
         authcli__subcmd__help)
-            opts="init add list code watch remove rename import export passwd rekey unlock lock status completions help"
+            opts="init add list code watch remove rename merge import export passwd rekey unlock lock status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,6 +613,20 @@ _authcli() {
             return 0
             ;;
         authcli__subcmd__help__subcmd__lock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authcli__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -918,6 +938,80 @@ _authcli() {
                 return 0
             fi
             case "${prev}" in
+                --vault)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --identity)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --passphrase-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        authcli__subcmd__merge)
+            opts="-n -h --base --dry-run --vault --identity --passphrase-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 --vault)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand watch 'Show every account''s code live, with countdowns (full screen)'
             cand remove 'Remove an account'
             cand rename 'Rename an account'
+            cand merge 'Merge other copies of the vault (sync conflict copies, another computer''s) into it'
             cand import 'Import accounts from another authenticator''s export file'
             cand export 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
             cand passwd 'Change the passphrase of a passphrase vault'
@@ -112,6 +113,16 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
             cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
             cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;merge'= {
+            cand --base 'git merge driver: the common ancestor; then OTHER… must be OURS THEIRS, and the result is written into OURS'
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand -n 'Show what would change without writing anything'
+            cand --dry-run 'Show what would change without writing anything'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -196,6 +207,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand watch 'Show every account''s code live, with countdowns (full screen)'
             cand remove 'Remove an account'
             cand rename 'Rename an account'
+            cand merge 'Merge other copies of the vault (sync conflict copies, another computer''s) into it'
             cand import 'Import accounts from another authenticator''s export file'
             cand export 'Export accounts, secrets included: to a second device (QR codes) or a backup file'
             cand passwd 'Change the passphrase of a passphrase vault'
@@ -219,6 +231,8 @@ set edit:completion:arg-completer[authcli] = {|@words|
         &'authcli;help;remove'= {
         }
         &'authcli;help;rename'= {
+        }
+        &'authcli;help;merge'= {
         }
         &'authcli;help;import'= {
         }
