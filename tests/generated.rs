@@ -50,6 +50,7 @@ fn completion_scripts_name_every_subcommand() {
         "watch",
         "remove",
         "rename",
+        "merge",
         "completions",
     ] {
         assert!(bash.contains(sub), "{sub} missing from bash completions");

@@ -408,3 +408,37 @@ fn git_merge_with_the_driver_from_the_readme() {
     assert!(err.contains("not an authcli vault"), "{err}");
     assert_eq!(std::fs::read(&ours).unwrap(), before);
 }
+
+/// A passphrase vault: a copy under the same passphrase merges with it; a copy under another
+/// passphrase, with no terminal to ask for it, is one clear error (exit 4), the vault untouched.
+#[test]
+fn passphrase_copies() {
+    let env = Env::new();
+    let run = |pass: &str, vault: &Path, args: &[&str], stdin: &str| {
+        let mut c = env.cmd();
+        c.env_remove("AUTHCLI_IDENTITY")
+            .env("AUTHCLI_PASSPHRASE", pass)
+            .env("AUTHCLI_VAULT", vault)
+            .args(args);
+        env.run_with(c, stdin)
+    };
+    let other = env.dir.path().join("other.age");
+    let stranger = env.dir.path().join("stranger.age");
+    assert_eq!(run("pw", &env.vault, &["init"], "").0, 0);
+    assert_eq!(run("pw2", &stranger, &["init"], "").0, 0);
+    std::fs::copy(&env.vault, &other).unwrap();
+    let add = format!("{}\n", S[0]);
+    assert_eq!(run("pw", &other, &["add", "a", "--secret"], &add).0, 0);
+    let (code, _, err) = run("pw", &env.vault, &["merge", path_str(&other)], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("added \"a\" from other.age"), "{err}");
+    let before = env.vault_bytes();
+    let (code, _, err) = run("pw", &env.vault, &["merge", path_str(&stranger)], "");
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("wrong passphrase for") && err.contains("stranger.age"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(env.vault_bytes(), before);
+}
