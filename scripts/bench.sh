@@ -102,3 +102,16 @@ hyperfine -N --warmup 10 --runs 200 --style basic \
   "oathtool --totp -b $secret" 2>&1 | grep -E 'Time|±|faster|Benchmark'
 echo "   in turns (500 runs each):"
 python3 scripts/interleave.py 500 "$bin --vault $work/pass.age code x" "oathtool --totp -b $secret"
+
+if command -v pass >/dev/null && command -v gpg >/dev/null && pass otp --help >/dev/null 2>&1; then
+  echo
+  echo "== for scale: pass-otp (a GPG-encrypted pass entry, key without passphrase) vs oathtool --totp =="
+  export GNUPGHOME=$work/gnupg PASSWORD_STORE_DIR=$work/pass-store
+  mkdir -m 700 "$GNUPGHOME"
+  gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key bench@example.com default default never 2>/dev/null
+  pass init bench@example.com >/dev/null
+  echo "otpauth://totp/X:y?secret=$secret&issuer=X" | pass otp insert bench >/dev/null
+  pass otp bench >/dev/null
+  python3 scripts/interleave.py 100 "pass otp bench" "oathtool --totp -b $secret"
+  gpgconf --kill gpg-agent 2>/dev/null || true
+fi

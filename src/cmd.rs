@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use age::secrecy::SecretString;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use zeroize::Zeroizing;
 
 use crate::agent::client::AgentKey;
@@ -534,4 +534,64 @@ pub fn read_stdin_limited(limit: usize) -> Result<Zeroizing<Vec<u8>>> {
         );
     }
     Ok(buf)
+}
+
+/// Re-encrypts `<vault>.bak` too (a copy of the new vault), so the old key opens nothing.
+pub fn refresh_backup(path: &Path) -> Result<()> {
+    vault::refresh_backup(path).with_context(|| {
+        format!(
+            "the vault was re-encrypted, but its backup {} could not be replaced; delete it by hand (it still opens with the old key)",
+            vault::backup_path(path).display()
+        )
+    })
+}
+
+/// The new passphrase: `$AUTHCLI_NEW_PASSPHRASE`, the first line of `file`, else asked twice on
+/// the terminal.
+pub fn new_passphrase(file: Option<&Path>) -> Result<SecretString> {
+    if let Some(p) = std::env::var_os("AUTHCLI_NEW_PASSPHRASE") {
+        let p = Zeroizing::new(
+            p.into_string()
+                .map_err(|_| anyhow::anyhow!("AUTHCLI_NEW_PASSPHRASE is not valid UTF-8"))?,
+        );
+        if p.is_empty() {
+            bail!("AUTHCLI_NEW_PASSPHRASE is empty");
+        }
+        return Ok(SecretString::from(p.to_string()));
+    }
+    if let Some(f) = file {
+        let bytes = Zeroizing::new(std::fs::read(f).map_err(|e| {
+            anyhow::anyhow!("could not read new passphrase file {}: {e}", f.display())
+        })?);
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            anyhow::anyhow!("new passphrase file {} is not valid UTF-8", f.display())
+        })?;
+        let first = text.lines().next().unwrap_or("");
+        if first.is_empty() {
+            bail!(
+                "the first line of new passphrase file {} is empty",
+                f.display()
+            );
+        }
+        return Ok(SecretString::from(first.to_owned()));
+    }
+    if !term::interactive() {
+        bail!(
+            "no terminal to ask for the new passphrase; set AUTHCLI_NEW_PASSPHRASE_FILE or use --new-passphrase-file"
+        );
+    }
+    loop {
+        let a = term::prompt_hidden("New passphrase: ")
+            .map_err(|e| anyhow::anyhow!("cannot ask for the new passphrase ({e})"))?;
+        if a.is_empty() {
+            eprintln!("the passphrase is empty; try again");
+            continue;
+        }
+        let b = term::prompt_hidden("Repeat it: ")
+            .map_err(|e| anyhow::anyhow!("cannot ask for the new passphrase ({e})"))?;
+        if a == b {
+            return Ok(SecretString::from(a.to_string()));
+        }
+        eprintln!("the two passphrases differ; try again");
+    }
 }

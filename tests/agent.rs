@@ -253,7 +253,10 @@ fn totp_uri(issuer: &str, secret: &str) -> String {
 /// passphrase source: only the agent can make these changes.
 fn add_every_source(f: &Fixture) {
     // Every add source, with no passphrase source anywhere: the agent makes the change.
-    let err = f.ok_err(&["add", "--uri", &totp_uri("Example", SECRET)], "");
+    let err = f.ok_err(
+        &["add", "--uri", "-"],
+        &format!("{}\n", totp_uri("Example", SECRET)),
+    );
     assert!(
         err.starts_with("added \"example\" (Example: me); current code "),
         "{err}"
@@ -285,7 +288,10 @@ fn add_every_source(f: &Fixture) {
         &format!("{S_TYPED}\n"),
     );
     // An account already there is skipped, as from the file.
-    let err = f.ok_err(&["add", "--uri", &totp_uri("Example", SECRET)], "");
+    let err = f.ok_err(
+        &["add", "--uri", "-"],
+        &format!("{}\n", totp_uri("Example", SECRET)),
+    );
     assert_eq!(
         err,
         "skipped Example: me: already in the vault as \"example\"\nnothing new to add\n"
@@ -295,9 +301,8 @@ fn add_every_source(f: &Fixture) {
 /// Changes refused (a taken name, a bad name, no such account, `--next` on HOTP): exit code
 /// and stderr of each, with the passphrase (`pass`, the vault file) or without (the agent).
 fn refusals(f: &Fixture, pass: bool) -> Vec<(i32, String)> {
-    let other = totp_uri("Other", S_FIFTH);
     let cases: [&[&str]; 5] = [
-        &["add", "example", "--uri", &other],
+        &["add", "example", "--secret"],
         &["rename", "second", "counter"],
         &["rename", "second", " padded"],
         &["remove", "nothing-like-it", "--yes"],
@@ -306,7 +311,7 @@ fn refusals(f: &Fixture, pass: bool) -> Vec<(i32, String)> {
     cases
         .iter()
         .map(|args| {
-            let (code, out, err) = f.run(pass, args, "");
+            let (code, out, err) = f.run(pass, args, &format!("{S_FIFTH}\n"));
             assert!(out.is_empty(), "{args:?}: {out}");
             assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
             (code, err)

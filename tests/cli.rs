@@ -81,7 +81,7 @@ fn microsoft_entra_uri_with_80_bit_lowercase_secret_and_mismatched_label() {
     let env = Env::with_key_vault();
     let uri =
         "otpauth://totp/Contoso%3Anome.cognome%40unipi.it?secret=jbswy3dpehpk3pxp&issuer=Microsoft";
-    let (code, out, err) = env.run(&["add", "--uri", uri], "");
+    let (code, out, err) = env.run(&["add", "--uri", "-"], &format!("{uri}\n"));
     assert_eq!(code, 0, "{err}");
     assert!(out.is_empty());
     assert!(

@@ -45,6 +45,23 @@ impl AgentKey {
     }
 }
 
+/// Ends the agent of the vault at `vault`, if one runs (for `lock`, and for `passwd` and
+/// `rekey`, which change the key); whether one answered. Waits briefly for it to go, so that a
+/// new agent can take its place.
+pub fn end(vault: &Path) -> Result<bool, AgentError> {
+    let Some(agent) = AgentKey::for_vault(vault) else {
+        return Ok(false);
+    };
+    let answered = agent.ask(Op::Lock)?.is_some();
+    if answered {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while agent.socket().exists() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    Ok(answered)
+}
+
 /// A failed request is "not mine": the caller goes on to the next source of the key. Only a
 /// real fault (not an absent agent) is worth a warning.
 fn warn(e: &AgentError) {

@@ -78,12 +78,13 @@ fn collect(args: &AddArgs) -> Result<Vec<Account>> {
         if u == "-" {
             return from_stdin_lines();
         }
+        let found = from_uri_text(u).context("rejected URI")?;
         if has_secret(u) {
             eprintln!(
                 "authcli: warning: the secret was on the command line, where `ps` and your shell history show it; next time use `--uri -` (stdin), `--qr FILE` or `--secret`"
             );
         }
-        return from_uri_text(u).context("rejected URI");
+        return Ok(found);
     }
     if !args.qr.is_empty() {
         let mut out = Vec::new();

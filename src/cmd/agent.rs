@@ -62,30 +62,12 @@ pub fn unlock(ctx: &Ctx, args: &UnlockArgs) -> Result<()> {
 /// Runs `lock`.
 pub fn lock(ctx: &Ctx) -> Result<()> {
     let path = ctx.vault_path.display();
-    if end_agent(ctx)? {
+    if crate::agent::client::end(&ctx.vault_path)? {
         eprintln!("locked {path}: the agent has ended");
     } else {
         eprintln!("no agent was running for {path}");
     }
     Ok(())
-}
-
-/// Ends this vault's agent, if one runs (for `lock`, and for `passwd` and `rekey`, which change
-/// the key); whether one answered.
-pub fn end_agent(ctx: &Ctx) -> Result<bool> {
-    use crate::agent::protocol::Op;
-    let Some(agent) = crate::agent::client::AgentKey::for_vault(&ctx.vault_path) else {
-        return Ok(false);
-    };
-    let answered = agent.ask(Op::Lock)?.is_some();
-    if answered {
-        // Wait briefly for it to go, so that a new agent can take its place.
-        let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
-        while agent.socket().exists() && std::time::Instant::now() < until {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    }
-    Ok(answered)
 }
 
 /// Runs `status`: one line on stdout.
@@ -176,7 +158,7 @@ mod running {
             .with_context(|| format!("could not resolve {}", path.display()))?;
         let passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
         // An agent already running for this vault is replaced by the new one.
-        super::end_agent(ctx)?;
+        crate::agent::client::end(&ctx.vault_path)?;
         let exe = std::env::current_exe().context("could not find the authcli binary")?;
         let mut cmd = Command::new(exe);
         cmd.arg("--vault")

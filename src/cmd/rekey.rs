@@ -11,7 +11,7 @@ use crate::vault;
 pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
     // The agent holds the old key: it ends first, so the old passphrase is asked as usual and
     // nothing is ever wrapped under it again.
-    super::agent::end_agent(ctx)?;
+    crate::agent::client::end(&ctx.vault_path)?;
     let mut session = ctx.open_for_write()?;
     let path = session.path().to_owned();
     if args.to_passphrase {
@@ -89,7 +89,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
     session.vault.recipients.clone_from(&recipients);
     session.set_passphrase(None);
     session.save()?;
-    super::passwd::refresh_backup(&path)?;
+    super::refresh_backup(&path)?;
     for r in &recipients {
         println!("{r}");
     }
@@ -112,11 +112,11 @@ fn to_passphrase(mut session: super::Session, args: &RekeyArgs) -> Result<()> {
             path.display()
         );
     }
-    let new = super::passwd::new_passphrase(args.new_passphrase_file.as_deref())?;
+    let new = super::new_passphrase(args.new_passphrase_file.as_deref())?;
     session.vault.recipients.clear();
     session.set_passphrase(Some(new));
     session.save()?;
-    super::passwd::refresh_backup(&path)?;
+    super::refresh_backup(&path)?;
     crate::trust::forget(&path).context("could not forget the vault's recipients")?;
     eprintln!(
         "{} is now protected by a passphrase; identity files no longer open it",
