@@ -32,18 +32,7 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
         .ok_or_else(|| anyhow!("account {name:?} was removed meanwhile"))?;
     let code = ops::spend_hotp(&mut session.vault, i)?;
     session.save()?;
-    let acc = &session.vault.accounts[i];
-    let json = || {
-        serde_json::json!({
-            "name": acc.name,
-            "issuer": acc.issuer,
-            "account": acc.account,
-            "code": code.as_str(),
-            "remaining": null,
-            "period": null,
-        })
-    };
-    emit(args, code.as_str(), json)
+    emit(args, &session.vault.accounts[i], code.as_str(), None)
 }
 
 fn timed(args: &CodeArgs, acc: &Account) -> Result<()> {
@@ -68,17 +57,7 @@ fn timed(args: &CodeArgs, acc: &Account) -> Result<()> {
     } else {
         code.remaining
     };
-    let json = || {
-        serde_json::json!({
-            "name": acc.name,
-            "issuer": acc.issuer,
-            "account": acc.account,
-            "code": code.as_str(),
-            "remaining": remaining,
-            "period": period,
-        })
-    };
-    emit(args, code.as_str(), json)
+    emit(args, acc, code.as_str(), Some((remaining, period)))
 }
 
 /// `--at`, `--next` and `--wait-fresh` are for time-based accounts.
@@ -91,7 +70,19 @@ fn refuse_time_flags(args: &CodeArgs, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn emit(args: &CodeArgs, code: &str, json: impl FnOnce() -> serde_json::Value) -> Result<()> {
+/// The code on stdout, as `--json`, or on the clipboard. `timing`: seconds left and the period
+/// (`null` in the JSON for an HOTP code).
+fn emit(args: &CodeArgs, acc: &Account, code: &str, timing: Option<(u64, u64)>) -> Result<()> {
+    let json = || {
+        serde_json::json!({
+            "name": acc.name,
+            "issuer": acc.issuer,
+            "account": acc.account,
+            "code": code,
+            "remaining": timing.map(|t| t.0),
+            "period": timing.map(|t| t.1),
+        })
+    };
     if args.copy {
         let secs = super::clipboard::copy(code)?;
         eprintln!("copied; clears in {secs} s");
