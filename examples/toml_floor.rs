@@ -1,13 +1,28 @@
 //! Benchmark helper: how long parsing a decrypted vault takes, as plain TOML (`toml::Table`, the
-//! floor) and through authcli's schema (`vault::parse`). Usage: `toml_floor PLAINTEXT.toml`
+//! floor) and through authcli's schema (`vault::parse`).
+//! Usage: `toml_floor PLAINTEXT.toml` (best of 20 in one process), or `toml_floor --once
+//! PLAINTEXT.toml`: read and parse once and exit, a fresh process like `authcli code`, to run in
+//! turns beside it.
 
 use std::time::Instant;
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .expect("usage: toml_floor PLAINTEXT.toml");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let once = args.first().is_some_and(|a| a == "--once");
+    if once {
+        args.remove(0);
+    }
+    let path = args
+        .first()
+        .cloned()
+        .expect("usage: toml_floor [--once] PLAINTEXT.toml");
     let bytes = std::fs::read(&path).expect("readable file");
+    if once {
+        let text = std::str::from_utf8(&bytes).expect("UTF-8");
+        let t: toml::Table = toml::from_str(text).expect("valid TOML");
+        std::hint::black_box(t);
+        return;
+    }
     let text = std::str::from_utf8(&bytes).expect("UTF-8");
     let runs = 20;
     let time = |f: &dyn Fn()| {

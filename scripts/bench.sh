@@ -68,6 +68,10 @@ echo
 echo "== TOML parse floor at 10,000 accounts =="
 age -d -i "$AUTHCLI_IDENTITY" -o "$work/plain.toml" "$work/v10000.age"
 "$out/examples/toml_floor" "$work/plain.toml"
+echo "   in turns (100 runs each): authcli code (read, decrypt, parse, pick) vs a process that only"
+echo "   reads the plaintext and parses it with the toml crate (the target: at most 1.5x)"
+python3 scripts/interleave.py 100 "$bin --vault $work/v10000.age code service5000" \
+  "$out/examples/toml_floor --once $work/plain.toml"
 rm -f "$work/plain.toml"
 
 echo
