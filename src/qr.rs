@@ -39,8 +39,9 @@ pub const MAX_PIXELS: u64 = 1 << 26;
 /// The smallest side that can hold a QR code (version 1 has 21 modules).
 const MIN_SIDE: u32 = 21;
 
-/// Most bytes the pixel decoders may allocate: `MAX_PIXELS` of 16-bit RGBA.
-const MAX_ALLOC: u64 = MAX_PIXELS * 8;
+/// Most bytes a pixel decoder may allocate: `MAX_PIXELS` of 8-bit RGBA (16-bit PNGs are cut to
+/// 8 bits while decoding; the other formats have 8-bit samples).
+const MAX_ALLOC: u64 = MAX_PIXELS * 4;
 
 /// Levels are halved while they have more pixels than this.
 const HALVE_ABOVE: usize = 4_000_000;
@@ -66,13 +67,37 @@ pub enum QrError {
 /// that are not UTF-8 come back lossily converted. Never an empty `Vec`: no code is
 /// [`QrError::NoCode`].
 pub fn decode(bytes: &[u8]) -> Result<Vec<String>, QrError> {
-    let gray = Gray::from_image(&load(bytes)?);
-    let found = search(&gray);
+    let found = search(&load(bytes)?.0);
     if found.is_empty() {
         Err(QrError::NoCode)
     } else {
         Ok(found)
     }
+}
+
+/// An image file decoded to 8-bit grey (what [`decode_to_grey`] gives, ready for the QR search).
+pub struct Grey(Gray);
+
+impl Grey {
+    /// Width and height in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        let side = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        (side(self.0.w), side(self.0.h))
+    }
+}
+
+/// Decodes an image file's bytes to 8-bit grey, checking its size from the header first; the
+/// same path as [`decode`], for callers that want the size or the errors before the search.
+pub fn decode_to_grey(bytes: &[u8]) -> Result<Grey, QrError> {
+    load(bytes)
+}
+
+/// An image's pixels as a clipboard hands them over.
+pub enum Pixels {
+    /// Raw RGBA rows, `width * height * 4` bytes (arboard's decoded image).
+    Rgba(Vec<u8>),
+    /// An image file already decoded to grey by [`decode_to_grey`].
+    Grey(Grey),
 }
 
 /// The QR payloads in an already decoded image (empty when there is none).
@@ -84,26 +109,43 @@ pub fn decode_image(img: &DynamicImage) -> Vec<String> {
     search(&gray)
 }
 
-/// The QR payloads in raw RGBA pixels, row by row (as a clipboard hands them over). Empty
-/// when there is none, or when `rgba` is shorter than `width * height * 4`.
-pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Vec<String> {
+/// The QR payloads in a clipboard image of `width` × `height` pixels. Empty when there is
+/// none, or when the pixels do not match the size (an RGBA buffer shorter than
+/// `width * height * 4`).
+pub fn decode_rgba(width: u32, height: u32, pixels: &Pixels) -> Vec<String> {
     let (w, h) = (width as usize, height as usize);
-    let Some(len) = w.checked_mul(h).and_then(|n| n.checked_mul(4)) else {
-        return Vec::new();
-    };
-    if width < MIN_SIDE || height < MIN_SIDE || rgba.len() < len {
+    if width < MIN_SIDE || height < MIN_SIDE {
         return Vec::new();
     }
-    let px = rgba[..len]
-        .chunks_exact(4)
-        .map(|p| over_white(luma(p[0], p[1], p[2]), p[3]))
-        .collect();
-    search(&Gray { w, h, px })
+    match pixels {
+        Pixels::Grey(Grey(g)) if (g.w, g.h) == (w, h) => search(g),
+        Pixels::Grey(_) => Vec::new(),
+        Pixels::Rgba(rgba) => {
+            let Some(len) = w.checked_mul(h).and_then(|n| n.checked_mul(4)) else {
+                return Vec::new();
+            };
+            if rgba.len() < len {
+                return Vec::new();
+            }
+            let px = rgba[..len]
+                .chunks_exact(4)
+                .map(|p| over_white(luma(p[0], p[1], p[2]), p[3]))
+                .collect();
+            search(&Gray { w, h, px })
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------ loading
+//
+// Memory: at the pixel limit (8192 × 8192) a 16-bit RGBA image is 512 MB and its 8-bit RGBA
+// copy 256 MB, while the grey image the search needs is 64 MB. So pixels never go through a
+// `DynamicImage`: PNG rows come out of the `png` decoder one at a time, cut to 8 bits
+// (`STRIP_16`), and are turned into grey as they come (Adam7-interlaced PNGs: the whole frame at
+// 8 bits, then as below); the other formats (all 8-bit) are decoded into one buffer that is
+// turned into grey in place and shrunk. The size is checked from the header before any of it.
 
-fn load(bytes: &[u8]) -> Result<DynamicImage, QrError> {
+fn load(bytes: &[u8]) -> Result<Grey, QrError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| QrError::NotAnImage)?;
@@ -135,7 +177,13 @@ fn load(bytes: &[u8]) -> Result<DynamicImage, QrError> {
     };
     let (width, height) = decoder.dimensions();
     check_size(width, height)?;
-    DynamicImage::from_decoder(decoder).map_err(|e| classify(format, &e))
+    let gray = if format == "PNG" {
+        drop(decoder);
+        png_gray(bytes)?
+    } else {
+        other_gray(decoder).map_err(|e| classify(format, &e))?
+    };
+    Ok(Grey(gray))
 }
 
 fn check_size(width: u32, height: u32) -> Result<(), QrError> {
@@ -174,6 +222,84 @@ fn open(bytes: &[u8], limits: Limits) -> Result<impl ImageDecoder + '_, ImageErr
     reader.into_decoder()
 }
 
+/// A PNG (size already checked) as grey, at 8 bits per sample from the decoder on.
+fn png_gray(bytes: &[u8]) -> Result<Gray, QrError> {
+    let fail = |e: png::DecodingError| {
+        let eof = matches!(&e, png::DecodingError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof);
+        classify_detail("PNG", eof, &e.to_string())
+    };
+    let limits = png::Limits {
+        bytes: usize::try_from(MAX_ALLOC).unwrap_or(usize::MAX),
+    };
+    let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), limits);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(fail)?;
+    let (w, h, interlaced) = {
+        let info = reader.info();
+        check_size(info.width, info.height)?;
+        (info.width as usize, info.height as usize, info.interlaced)
+    };
+    let samples = match reader.output_color_type() {
+        (color, png::BitDepth::Eight) => color.samples(),
+        (color, depth) => {
+            return Err(QrError::Corrupt {
+                format: "PNG".into(),
+                detail: format!("unexpected {color:?} output at {depth:?} bits"),
+            });
+        }
+    };
+    let layout = match samples {
+        1 => Layout::L8,
+        2 => Layout::La8,
+        3 => Layout::Rgb8,
+        _ => Layout::Rgba8,
+    };
+    if interlaced {
+        let len = reader.output_buffer_size().ok_or(QrError::TooLarge {
+            width: u32::try_from(w).unwrap_or(u32::MAX),
+            height: u32::try_from(h).unwrap_or(u32::MAX),
+            limit: MAX_PIXELS,
+        })?;
+        let mut buf = vec![0u8; len];
+        reader.next_frame(&mut buf).map_err(fail)?;
+        return Ok(Gray {
+            w,
+            h,
+            px: layout.to_gray_in_place(buf, w * h),
+        });
+    }
+    let mut px = Vec::with_capacity(w * h);
+    while let Some(row) = reader.next_row().map_err(fail)? {
+        layout.extend_gray(&mut px, row.data());
+    }
+    if px.len() != w * h {
+        return Err(classify_detail("PNG", true, "missing rows"));
+    }
+    Ok(Gray { w, h, px })
+}
+
+/// Any other format (size already checked) as grey: decoded into one buffer, made grey in place.
+fn other_gray(decoder: impl ImageDecoder) -> Result<Gray, ImageError> {
+    let (w, h) = decoder.dimensions();
+    let (w, h) = (w as usize, h as usize);
+    let layout = Layout::of(decoder.color_type());
+    let len = usize::try_from(decoder.total_bytes())
+        .ok()
+        .filter(|&n| u64::try_from(n).is_ok_and(|m| m <= MAX_ALLOC) && n == w * h * layout.bytes())
+        .ok_or_else(|| {
+            ImageError::Limits(image::error::LimitError::from_kind(
+                image::error::LimitErrorKind::InsufficientMemory,
+            ))
+        })?;
+    let mut buf = vec![0u8; len];
+    decoder.read_image(&mut buf)?;
+    Ok(Gray {
+        w,
+        h,
+        px: layout.to_gray_in_place(buf, w * h),
+    })
+}
+
 /// A decoder error as `Truncated` (the data stops early) or `Corrupt` (anything else).
 fn classify(format: &str, e: &ImageError) -> QrError {
     let detail = match e {
@@ -182,8 +308,14 @@ fn classify(format: &str, e: &ImageError) -> QrError {
         }
         other => other.to_string(),
     };
+    let eof =
+        matches!(e, ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof);
+    classify_detail(format, eof, &detail)
+}
+
+fn classify_detail(format: &str, eof: bool, detail: &str) -> QrError {
     let lower = detail.to_lowercase();
-    let truncated = matches!(e, ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof)
+    let truncated = eof
         || ["eof", "end of", "truncated", "too short", "no more data"]
             .iter()
             .any(|w| lower.contains(w));
@@ -196,7 +328,7 @@ fn classify(format: &str, e: &ImageError) -> QrError {
     } else {
         QrError::Corrupt {
             format,
-            detail: one_line(&detail),
+            detail: one_line(detail),
         }
     }
 }
@@ -208,6 +340,128 @@ fn one_line(s: &str) -> String {
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => "unreadable pixel data".into(),
+    }
+}
+
+/// How a decoder lays out one pixel (16-bit and float samples in native byte order, as
+/// `image` writes them).
+#[derive(Clone, Copy)]
+enum Layout {
+    L8,
+    La8,
+    Rgb8,
+    Rgba8,
+    L16,
+    La16,
+    Rgb16,
+    Rgba16,
+    Rgb32F,
+    Rgba32F,
+}
+
+impl Layout {
+    fn of(color: image::ColorType) -> Layout {
+        use image::ColorType as C;
+        match color {
+            C::L8 => Layout::L8,
+            C::La8 => Layout::La8,
+            C::Rgb8 => Layout::Rgb8,
+            C::L16 => Layout::L16,
+            C::La16 => Layout::La16,
+            C::Rgb16 => Layout::Rgb16,
+            C::Rgba16 => Layout::Rgba16,
+            C::Rgb32F => Layout::Rgb32F,
+            C::Rgba32F => Layout::Rgba32F,
+            _ => Layout::Rgba8,
+        }
+    }
+
+    fn bytes(self) -> usize {
+        match self {
+            Layout::L8 => 1,
+            Layout::La8 | Layout::L16 => 2,
+            Layout::Rgb8 => 3,
+            Layout::Rgba8 | Layout::La16 => 4,
+            Layout::Rgb16 => 6,
+            Layout::Rgba16 => 8,
+            Layout::Rgb32F => 12,
+            Layout::Rgba32F => 16,
+        }
+    }
+
+    /// Appends the grey of each pixel in `row`.
+    fn extend_gray(self, px: &mut Vec<u8>, row: &[u8]) {
+        match self {
+            Layout::L8 => px.extend_from_slice(row),
+            Layout::La8 => px.extend(row.chunks_exact(2).map(|p| over_white(p[0], p[1]))),
+            Layout::Rgb8 => px.extend(row.chunks_exact(3).map(|p| luma(p[0], p[1], p[2]))),
+            Layout::Rgba8 => px.extend(
+                row.chunks_exact(4)
+                    .map(|p| over_white(luma(p[0], p[1], p[2]), p[3])),
+            ),
+            other => px.extend(row.chunks_exact(other.bytes()).map(|p| other.gray(p))),
+        }
+    }
+
+    /// The grey of one pixel of any layout.
+    fn gray(self, pixel: &[u8]) -> u8 {
+        let size = match self {
+            Layout::L8 | Layout::La8 | Layout::Rgb8 | Layout::Rgba8 => 1,
+            Layout::L16 | Layout::La16 | Layout::Rgb16 | Layout::Rgba16 => 2,
+            Layout::Rgb32F | Layout::Rgba32F => 4,
+        };
+        // sample `i` at 8 bits
+        let s = |i: usize| -> u8 {
+            let bytes = &pixel[i * size..(i + 1) * size];
+            if let Ok(two) = <[u8; 2]>::try_from(bytes) {
+                u16::from_ne_bytes(two).to_be_bytes()[0]
+            } else if let Ok(four) = <[u8; 4]>::try_from(bytes) {
+                let level = f32::from_ne_bytes(four).clamp(0.0, 1.0) * 255.0;
+                // clamped to 0..=255 first, so the cast is exact
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let byte = level.round() as u8;
+                byte
+            } else {
+                bytes[0]
+            }
+        };
+        match self {
+            Layout::L8 | Layout::L16 => s(0),
+            Layout::La8 | Layout::La16 => over_white(s(0), s(1)),
+            Layout::Rgb8 | Layout::Rgb16 | Layout::Rgb32F => luma(s(0), s(1), s(2)),
+            Layout::Rgba8 | Layout::Rgba16 | Layout::Rgba32F => {
+                over_white(luma(s(0), s(1), s(2)), s(3))
+            }
+        }
+    }
+
+    /// `buf` holds `n` pixels of this layout; returns their grey values in the same allocation,
+    /// shrunk (pixel `i` is written at `i`, never past the bytes still to be read).
+    fn to_gray_in_place(self, mut buf: Vec<u8>, n: usize) -> Vec<u8> {
+        let bpp = self.bytes();
+        match self {
+            Layout::L8 => {}
+            Layout::Rgba8 => {
+                for i in 0..n {
+                    let p = 4 * i;
+                    buf[i] = over_white(luma(buf[p], buf[p + 1], buf[p + 2]), buf[p + 3]);
+                }
+            }
+            Layout::Rgb8 => {
+                for i in 0..n {
+                    let p = 3 * i;
+                    buf[i] = luma(buf[p], buf[p + 1], buf[p + 2]);
+                }
+            }
+            other => {
+                for i in 0..n {
+                    buf[i] = other.gray(&buf[bpp * i..bpp * (i + 1)]);
+                }
+            }
+        }
+        buf.truncate(n);
+        buf.shrink_to_fit();
+        buf
     }
 }
 

@@ -46,7 +46,7 @@ fn helper_environs(home: &str) -> Vec<Vec<(String, String)>> {
             .filter(|v| !v.is_empty())
             .map(|v| String::from_utf8_lossy(v).into_owned())
             .collect();
-        vars.iter().any(|v| *v == home_entry).then(|| {
+        vars.contains(&home_entry).then(|| {
             vars.iter()
                 .map(|v| {
                     let (k, val) = v.split_once('=').unwrap_or((v, ""));

@@ -1,0 +1,186 @@
+//! Peak memory of `add --qr FILE` and `add --qr-clipboard` on images made to cost memory: an
+//! 8192 × 8192 16-bit RGBA PNG of zeros (510 KB on disk, 512 MB as pixels), the same at 8 bits,
+//! and an image one pixel over the limit. Goal: at most 400 MB peak (RSS) for any of them, and
+//! one clear line with exit 1, the vault untouched.
+//!
+//! Peak RSS comes from `/usr/bin/time -f %M` (GNU time) for each run. Without it the test falls
+//! back to `getrusage(RUSAGE_CHILDREN)`: the largest peak of every child this test binary has
+//! waited for, an upper bound that holds the same limit.
+
+mod common;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Env, Xvfb, path_str};
+
+/// The limit, in KiB as `time` and `getrusage` report it.
+const LIMIT_KIB: u64 = 400 * 1000 * 1000 / 1024;
+
+const SIDE: u32 = 8192;
+
+/// A PNG of zeros (`w`×`h`, colour type and depth as given), written row by row.
+fn zeros_png(path: &Path, w: u32, h: u32, color: png::ColorType, depth: png::BitDepth) {
+    let file = BufWriter::new(File::create(path).unwrap());
+    let mut enc = png::Encoder::new(file, w, h);
+    enc.set_color(color);
+    enc.set_depth(depth);
+    let mut writer = enc.write_header().unwrap();
+    let mut stream = writer.stream_writer().unwrap();
+    let bytes = color.samples() * (depth as usize) / 8;
+    let row = vec![0u8; w as usize * bytes];
+    for _ in 0..h {
+        stream.write_all(&row).unwrap();
+    }
+    stream.finish().unwrap();
+}
+
+/// The hostile files, made once per test binary.
+fn hostile(dir: &Path) -> [(&'static str, std::path::PathBuf); 3] {
+    let files = [
+        ("rgba16-8192.png", SIDE, SIDE, png::BitDepth::Sixteen),
+        ("rgba8-8192.png", SIDE, SIDE, png::BitDepth::Eight),
+        ("rgba8-8193x8192.png", SIDE + 1, SIDE, png::BitDepth::Eight),
+    ];
+    files.map(|(name, w, h, depth)| {
+        let p = dir.join(name);
+        zeros_png(&p, w, h, png::ColorType::Rgba, depth);
+        (name, p)
+    })
+}
+
+fn has_gnu_time() -> bool {
+    Path::new("/usr/bin/time").exists()
+        && Command::new("/usr/bin/time")
+            .args(["-f", "%M", "true"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+/// Runs `c` (built by `Env::cmd`, with its environment) and returns (exit code, stdout,
+/// stderr, peak RSS in KiB).
+fn run_measured(env: &Env, c: &Command) -> (i32, String, String, u64) {
+    let dir = env.dir.path();
+    let mut m = if has_gnu_time() {
+        let mut m = Command::new("/usr/bin/time");
+        m.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(dir.join("peak.txt"))
+            .arg(c.get_program());
+        m
+    } else {
+        Command::new(c.get_program())
+    };
+    m.args(c.get_args()).env_clear().current_dir(dir);
+    for (k, v) in c.get_envs() {
+        if let Some(v) = v {
+            m.env(k, v);
+        }
+    }
+    let (code, out, err) = env.run_with(m, "");
+    let peak = if has_gnu_time() {
+        let text = std::fs::read_to_string(dir.join("peak.txt")).unwrap();
+        text.lines().last().unwrap().trim().parse().unwrap()
+    } else {
+        let usage =
+            nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).unwrap();
+        u64::try_from(usage.max_rss()).unwrap()
+    };
+    (code, out, err, peak)
+}
+
+fn announce_method() {
+    if has_gnu_time() {
+        eprintln!("peak RSS from /usr/bin/time -f %M");
+    } else {
+        eprintln!(
+            "NOTE: /usr/bin/time missing; peak RSS from getrusage(RUSAGE_CHILDREN), an upper bound"
+        );
+    }
+}
+
+#[test]
+fn hostile_pngs_from_a_file_stay_under_400_mb() {
+    announce_method();
+    let env = Env::with_key_vault();
+    let before = env.vault_bytes();
+    for (name, path) in hostile(env.dir.path()) {
+        let mut c = env.cmd();
+        c.args(["add", "--qr", path_str(&path)]);
+        let (code, out, err, peak) = run_measured(&env, &c);
+        eprintln!(
+            "add --qr {name}: peak {} MB, {err:?}",
+            peak * 1024 / 1_000_000
+        );
+        assert_eq!((code, out.as_str()), (1, ""), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains(name), "{name}: names the file: {err}");
+        if name.contains("8193") {
+            assert!(
+                err.contains("image too large: 8193x8192 pixels, the limit is 67108864 pixels"),
+                "{err}"
+            );
+        } else {
+            assert!(err.contains("no QR code found"), "{name}: {err}");
+        }
+        assert!(
+            peak <= LIMIT_KIB,
+            "{name}: peak {peak} KiB, over {LIMIT_KIB} KiB"
+        );
+        assert_eq!(env.vault_bytes(), before, "{name}");
+    }
+}
+
+#[test]
+fn hostile_pngs_in_the_clipboard_stay_under_400_mb() {
+    if !cfg!(target_os = "linux") {
+        eprintln!("SKIPPED: the clipboard test runs on Linux (Xvfb)");
+        return;
+    }
+    let Some(x) = Xvfb::start() else { return };
+    announce_method();
+    let env = Env::with_key_vault();
+    let before = env.vault_bytes();
+    for (name, path) in hostile(env.dir.path()) {
+        let bytes = std::fs::read(&path).unwrap();
+        x.copy_as("image/png", &bytes);
+        // xclip's background child takes the selection shortly after its parent exits
+        let end = Instant::now() + Duration::from_secs(10);
+        while x.read("TARGETS").is_none_or(|t| !t.contains("image/png")) {
+            assert!(Instant::now() < end, "xclip never offered {name}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut c = env.cmd();
+        c.args(["add", "--qr-clipboard"]).env("DISPLAY", &x.display);
+        let (code, out, err, peak) = run_measured(&env, &c);
+        eprintln!(
+            "add --qr-clipboard ({name}): peak {} MB, {err:?}",
+            peak * 1024 / 1_000_000
+        );
+        assert_eq!((code, out.as_str()), (1, ""), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        if name.contains("8193") {
+            assert!(
+                err.contains("image too large: 8193x8192 pixels, the limit is 67108864 pixels"),
+                "{err}"
+            );
+        } else {
+            assert!(
+                err.contains("no QR code found in the clipboard image (8192x8192)"),
+                "{err}"
+            );
+        }
+        assert!(
+            peak <= LIMIT_KIB,
+            "{name}: peak {peak} KiB, over {LIMIT_KIB} KiB"
+        );
+        assert_eq!(env.vault_bytes(), before, "{name}");
+    }
+}
