@@ -43,6 +43,15 @@ const MIN_SIDE: u32 = 21;
 /// 8 bits while decoding; the other formats have 8-bit samples).
 const MAX_ALLOC: u64 = MAX_PIXELS * 4;
 
+/// Most bytes an image file (which the caller holds throughout) and the larger of its decoded
+/// pixels and the search's working set may take together: with the program itself, peak memory
+/// stays under 400 MB for any input.
+const MAX_DECODE_BYTES: u64 = 380_000_000;
+
+/// The search's working set per pixel of the full image, rounded up (grey image, pyramid,
+/// rxing's copy and bit matrices: 179 MB measured at 8192 × 8192, program included).
+const SEARCH_BYTES_PER_PIXEL: u64 = 3;
+
 /// Levels are halved while they have more pixels than this.
 const HALVE_ABOVE: usize = 4_000_000;
 
@@ -56,6 +65,16 @@ pub enum QrError {
     Corrupt { format: String, detail: String },
     #[error("image too large: {width}x{height} pixels, the limit is {limit} pixels")]
     TooLarge { width: u32, height: u32, limit: u64 },
+    #[error(
+        "image too large to decode: {width}x{height} {format} pixels and the file take {needed_mb} MB, the limit is {limit_mb} MB"
+    )]
+    TooMuchMemory {
+        format: String,
+        width: u32,
+        height: u32,
+        needed_mb: u64,
+        limit_mb: u64,
+    },
     #[error("image too small to hold a QR code: {width}x{height} pixels")]
     TooSmall { width: u32, height: u32 },
     #[error("no QR code found; try a larger or sharper screenshot")]
@@ -181,9 +200,37 @@ fn load(bytes: &[u8]) -> Result<Grey, QrError> {
         drop(decoder);
         png_gray(bytes)?
     } else {
+        check_memory(format, width, height, bytes.len(), decoder.total_bytes())?;
         other_gray(decoder).map_err(|e| classify(format, &e))?
     };
     Ok(Grey(gray))
+}
+
+/// Refuses an image whose file (held by the caller) and decoded pixels (or the search on them)
+/// would not fit in [`MAX_DECODE_BYTES`] together: uncompressed BMPs near the pixel limit (a
+/// 256 MB file that decodes to 256 MB more), or a file padded with junk.
+fn check_memory(
+    format: &str,
+    width: u32,
+    height: u32,
+    file: usize,
+    pixels: u64,
+) -> Result<(), QrError> {
+    let search = u64::from(width) * u64::from(height) * SEARCH_BYTES_PER_PIXEL;
+    let needed = u64::try_from(file)
+        .unwrap_or(u64::MAX)
+        .saturating_add(pixels.max(search));
+    if needed > MAX_DECODE_BYTES {
+        Err(QrError::TooMuchMemory {
+            format: format.to_string(),
+            width,
+            height,
+            needed_mb: needed.div_ceil(1_000_000),
+            limit_mb: MAX_DECODE_BYTES / 1_000_000,
+        })
+    } else {
+        Ok(())
+    }
 }
 
 fn check_size(width: u32, height: u32) -> Result<(), QrError> {
@@ -254,12 +301,14 @@ fn png_gray(bytes: &[u8]) -> Result<Gray, QrError> {
         3 => Layout::Rgb8,
         _ => Layout::Rgba8,
     };
+    let (width, height) = (reader.info().width, reader.info().height);
     if interlaced {
         let len = reader.output_buffer_size().ok_or(QrError::TooLarge {
-            width: u32::try_from(w).unwrap_or(u32::MAX),
-            height: u32::try_from(h).unwrap_or(u32::MAX),
+            width,
+            height,
             limit: MAX_PIXELS,
         })?;
+        check_memory("PNG", width, height, bytes.len(), len as u64)?;
         let mut buf = vec![0u8; len];
         reader.next_frame(&mut buf).map_err(fail)?;
         return Ok(Gray {
@@ -268,6 +317,7 @@ fn png_gray(bytes: &[u8]) -> Result<Gray, QrError> {
             px: layout.to_gray_in_place(buf, w * h),
         });
     }
+    check_memory("PNG", width, height, bytes.len(), (w * h) as u64)?;
     let mut px = Vec::with_capacity(w * h);
     while let Some(row) = reader.next_row().map_err(fail)? {
         layout.extend_gray(&mut px, row.data());

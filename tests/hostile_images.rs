@@ -38,7 +38,28 @@ fn zeros_png(path: &Path, w: u32, h: u32, color: png::ColorType, depth: png::Bit
     stream.finish().unwrap();
 }
 
-/// The hostile files, made once per test binary.
+/// An uncompressed 24-bit BMP of zeros, `side` × `side`: a file as large as its pixels.
+fn zeros_bmp(path: &Path, side: u32) {
+    let row = side as usize * 3; // a multiple of 4 for the sides used here
+    let pixels = u32::try_from(row * side as usize).unwrap();
+    let mut f = BufWriter::new(File::create(path).unwrap());
+    f.write_all(b"BM").unwrap();
+    for v in [54 + pixels, 0, 54, 40, side, side] {
+        f.write_all(&v.to_le_bytes()).unwrap();
+    }
+    f.write_all(&1u16.to_le_bytes()).unwrap(); // planes
+    f.write_all(&24u16.to_le_bytes()).unwrap(); // bits per pixel
+    for v in [0, pixels, 2835, 2835, 0, 0] {
+        f.write_all(&v.to_le_bytes()).unwrap();
+    }
+    let zeros = vec![0u8; row];
+    for _ in 0..side {
+        f.write_all(&zeros).unwrap();
+    }
+    f.flush().unwrap();
+}
+
+/// The hostile files, made once per test.
 fn hostile(dir: &Path) -> [(&'static str, std::path::PathBuf); 3] {
     let files = [
         ("rgba16-8192.png", SIDE, SIDE, png::BitDepth::Sixteen),
@@ -105,7 +126,7 @@ fn announce_method() {
 }
 
 #[test]
-fn hostile_pngs_from_a_file_stay_under_400_mb() {
+fn hostile_images_from_a_file_stay_under_400_mb() {
     announce_method();
     let env = Env::with_key_vault();
     let before = env.vault_bytes();
@@ -135,6 +156,28 @@ fn hostile_pngs_from_a_file_stay_under_400_mb() {
         );
         assert_eq!(env.vault_bytes(), before, "{name}");
     }
+    // A 201 MB BMP that decodes to 201 MB more: refused from its header and size.
+    let bmp = env.dir.path().join("rgb24-8192.bmp");
+    zeros_bmp(&bmp, SIDE);
+    let mut c = env.cmd();
+    c.args(["add", "--qr", path_str(&bmp)]);
+    let (code, out, err, peak) = run_measured(&env, &c);
+    eprintln!(
+        "add --qr rgb24-8192.bmp: peak {} MB, {err:?}",
+        peak * 1024 / 1_000_000
+    );
+    std::fs::remove_file(&bmp).unwrap();
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("image too large to decode: 8192x8192 BMP pixels and the file take 403 MB, the limit is 380 MB"),
+        "{err}"
+    );
+    assert!(
+        peak <= LIMIT_KIB,
+        "BMP: peak {peak} KiB, over {LIMIT_KIB} KiB"
+    );
+    assert_eq!(env.vault_bytes(), before);
 }
 
 #[test]
