@@ -281,11 +281,12 @@ fn png_gray(bytes: &[u8]) -> Result<Gray, QrError> {
     let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), limits);
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(fail)?;
-    let (w, h, interlaced) = {
+    let (width, height, interlaced) = {
         let info = reader.info();
-        check_size(info.width, info.height)?;
-        (info.width as usize, info.height as usize, info.interlaced)
+        (info.width, info.height, info.interlaced)
     };
+    check_size(width, height)?;
+    let (w, h) = (width as usize, height as usize);
     let samples = match reader.output_color_type() {
         (color, png::BitDepth::Eight) => color.samples(),
         (color, depth) => {
@@ -295,13 +296,7 @@ fn png_gray(bytes: &[u8]) -> Result<Gray, QrError> {
             });
         }
     };
-    let layout = match samples {
-        1 => Layout::L8,
-        2 => Layout::La8,
-        3 => Layout::Rgb8,
-        _ => Layout::Rgba8,
-    };
-    let (width, height) = (reader.info().width, reader.info().height);
+    let layout = Layout::with_samples(samples);
     if interlaced {
         let len = reader.output_buffer_size().ok_or(QrError::TooLarge {
             width,
@@ -332,7 +327,14 @@ fn png_gray(bytes: &[u8]) -> Result<Gray, QrError> {
 fn other_gray(decoder: impl ImageDecoder) -> Result<Gray, ImageError> {
     let (w, h) = decoder.dimensions();
     let (w, h) = (w as usize, h as usize);
-    let layout = Layout::of(decoder.color_type());
+    let Some(layout) = Layout::of(decoder.color_type()) else {
+        return Err(ImageError::Unsupported(
+            image::error::UnsupportedError::from_format_and_kind(
+                image::error::ImageFormatHint::Unknown,
+                image::error::UnsupportedErrorKind::Color(decoder.color_type().into()),
+            ),
+        ));
+    };
     let len = usize::try_from(decoder.total_bytes())
         .ok()
         .filter(|&n| u64::try_from(n).is_ok_and(|m| m <= MAX_ALLOC) && n == w * h * layout.bytes())
@@ -393,35 +395,34 @@ fn one_line(s: &str) -> String {
     }
 }
 
-/// How a decoder lays out one pixel (16-bit and float samples in native byte order, as
-/// `image` writes them).
+/// How a decoder lays out one pixel: 8-bit samples, grey or RGB, with or without alpha (what
+/// the `png` decoder gives with `EXPAND | STRIP_16`, and what the JPEG, GIF, BMP and WebP
+/// decoders give).
 #[derive(Clone, Copy)]
 enum Layout {
     L8,
     La8,
     Rgb8,
     Rgba8,
-    L16,
-    La16,
-    Rgb16,
-    Rgba16,
-    Rgb32F,
-    Rgba32F,
 }
 
 impl Layout {
-    fn of(color: image::ColorType) -> Layout {
+    fn of(color: image::ColorType) -> Option<Layout> {
         use image::ColorType as C;
         match color {
-            C::L8 => Layout::L8,
-            C::La8 => Layout::La8,
-            C::Rgb8 => Layout::Rgb8,
-            C::L16 => Layout::L16,
-            C::La16 => Layout::La16,
-            C::Rgb16 => Layout::Rgb16,
-            C::Rgba16 => Layout::Rgba16,
-            C::Rgb32F => Layout::Rgb32F,
-            C::Rgba32F => Layout::Rgba32F,
+            C::L8 => Some(Layout::L8),
+            C::La8 => Some(Layout::La8),
+            C::Rgb8 => Some(Layout::Rgb8),
+            C::Rgba8 => Some(Layout::Rgba8),
+            _ => None,
+        }
+    }
+
+    fn with_samples(samples: usize) -> Layout {
+        match samples {
+            1 => Layout::L8,
+            2 => Layout::La8,
+            3 => Layout::Rgb8,
             _ => Layout::Rgba8,
         }
     }
@@ -429,13 +430,19 @@ impl Layout {
     fn bytes(self) -> usize {
         match self {
             Layout::L8 => 1,
-            Layout::La8 | Layout::L16 => 2,
+            Layout::La8 => 2,
             Layout::Rgb8 => 3,
-            Layout::Rgba8 | Layout::La16 => 4,
-            Layout::Rgb16 => 6,
-            Layout::Rgba16 => 8,
-            Layout::Rgb32F => 12,
-            Layout::Rgba32F => 16,
+            Layout::Rgba8 => 4,
+        }
+    }
+
+    /// The grey of one pixel.
+    fn gray(self, p: &[u8]) -> u8 {
+        match self {
+            Layout::L8 => p[0],
+            Layout::La8 => over_white(p[0], p[1]),
+            Layout::Rgb8 => luma(p[0], p[1], p[2]),
+            Layout::Rgba8 => over_white(luma(p[0], p[1], p[2]), p[3]),
         }
     }
 
@@ -443,45 +450,9 @@ impl Layout {
     fn extend_gray(self, px: &mut Vec<u8>, row: &[u8]) {
         match self {
             Layout::L8 => px.extend_from_slice(row),
-            Layout::La8 => px.extend(row.chunks_exact(2).map(|p| over_white(p[0], p[1]))),
-            Layout::Rgb8 => px.extend(row.chunks_exact(3).map(|p| luma(p[0], p[1], p[2]))),
-            Layout::Rgba8 => px.extend(
-                row.chunks_exact(4)
-                    .map(|p| over_white(luma(p[0], p[1], p[2]), p[3])),
-            ),
-            other => px.extend(row.chunks_exact(other.bytes()).map(|p| other.gray(p))),
-        }
-    }
-
-    /// The grey of one pixel of any layout.
-    fn gray(self, pixel: &[u8]) -> u8 {
-        let size = match self {
-            Layout::L8 | Layout::La8 | Layout::Rgb8 | Layout::Rgba8 => 1,
-            Layout::L16 | Layout::La16 | Layout::Rgb16 | Layout::Rgba16 => 2,
-            Layout::Rgb32F | Layout::Rgba32F => 4,
-        };
-        // sample `i` at 8 bits
-        let s = |i: usize| -> u8 {
-            let bytes = &pixel[i * size..(i + 1) * size];
-            if let Ok(two) = <[u8; 2]>::try_from(bytes) {
-                u16::from_ne_bytes(two).to_be_bytes()[0]
-            } else if let Ok(four) = <[u8; 4]>::try_from(bytes) {
-                let level = f32::from_ne_bytes(four).clamp(0.0, 1.0) * 255.0;
-                // clamped to 0..=255 first, so the cast is exact
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let byte = level.round() as u8;
-                byte
-            } else {
-                bytes[0]
-            }
-        };
-        match self {
-            Layout::L8 | Layout::L16 => s(0),
-            Layout::La8 | Layout::La16 => over_white(s(0), s(1)),
-            Layout::Rgb8 | Layout::Rgb16 | Layout::Rgb32F => luma(s(0), s(1), s(2)),
-            Layout::Rgba8 | Layout::Rgba16 | Layout::Rgba32F => {
-                over_white(luma(s(0), s(1), s(2)), s(3))
-            }
+            Layout::La8 => px.extend(row.chunks_exact(2).map(|p| Layout::La8.gray(p))),
+            Layout::Rgb8 => px.extend(row.chunks_exact(3).map(|p| Layout::Rgb8.gray(p))),
+            Layout::Rgba8 => px.extend(row.chunks_exact(4).map(|p| Layout::Rgba8.gray(p))),
         }
     }
 
@@ -489,24 +460,9 @@ impl Layout {
     /// shrunk (pixel `i` is written at `i`, never past the bytes still to be read).
     fn to_gray_in_place(self, mut buf: Vec<u8>, n: usize) -> Vec<u8> {
         let bpp = self.bytes();
-        match self {
-            Layout::L8 => {}
-            Layout::Rgba8 => {
-                for i in 0..n {
-                    let p = 4 * i;
-                    buf[i] = over_white(luma(buf[p], buf[p + 1], buf[p + 2]), buf[p + 3]);
-                }
-            }
-            Layout::Rgb8 => {
-                for i in 0..n {
-                    let p = 3 * i;
-                    buf[i] = luma(buf[p], buf[p + 1], buf[p + 2]);
-                }
-            }
-            other => {
-                for i in 0..n {
-                    buf[i] = other.gray(&buf[bpp * i..bpp * (i + 1)]);
-                }
+        if bpp > 1 {
+            for i in 0..n {
+                buf[i] = self.gray(&buf[bpp * i..bpp * (i + 1)]);
             }
         }
         buf.truncate(n);
