@@ -144,10 +144,12 @@ mod linux {
     pub fn png_bytes() -> Result<Option<Vec<u8>>, ClipboardError> {
         let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
         if set("WAYLAND_DISPLAY") {
-            match wayland() {
-                Ok(found) => return Ok(found),
+            match wayland_pipe() {
+                Ok(Some(pipe)) => return read_capped(pipe).map(Some),
+                Ok(None) => return Ok(None),
                 Err(e) if !set("DISPLAY") => return Err(e),
-                // no data-control protocol here: arboard, too, falls back to X11 (Xwayland)
+                // no data-control protocol here (GNOME): arboard, too, falls back to X11
+                // (Xwayland)
                 Err(_) => {}
             }
         }
@@ -161,27 +163,30 @@ mod linux {
         ))
     }
 
-    fn wayland() -> Result<Option<Vec<u8>>, ClipboardError> {
+    /// The pipe the Wayland clipboard's PNG comes through, `None` when it offers none.
+    fn wayland_pipe() -> Result<Option<impl Read>, ClipboardError> {
         use wl_clipboard_rs::paste::{ClipboardType, Error, MimeType, Seat, get_contents};
-        let unavailable = |e: &dyn std::fmt::Display| ClipboardError::Unavailable(e.to_string());
         match get_contents(
             ClipboardType::Regular,
             Seat::Unspecified,
             MimeType::Specific(PNG),
         ) {
-            Ok((pipe, _)) => {
-                let mut bytes = Vec::new();
-                pipe.take(MAX_IMAGE_BYTES as u64 + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| unavailable(&e))?;
-                if bytes.len() > MAX_IMAGE_BYTES {
-                    return Err(too_large());
-                }
-                Ok(Some(bytes))
-            }
+            Ok((pipe, _)) => Ok(Some(pipe)),
             Err(Error::ClipboardEmpty | Error::NoMimeType) => Ok(None),
-            Err(e) => Err(unavailable(&e)),
+            Err(e) => Err(ClipboardError::Unavailable(e.to_string())),
         }
+    }
+
+    /// All of `from`, refused past [`MAX_IMAGE_BYTES`].
+    fn read_capped(from: impl Read) -> Result<Vec<u8>, ClipboardError> {
+        let mut bytes = Vec::new();
+        from.take(MAX_IMAGE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ClipboardError::Unavailable(e.to_string()))?;
+        if bytes.len() > MAX_IMAGE_BYTES {
+            return Err(too_large());
+        }
+        Ok(bytes)
     }
 
     fn x11() -> Result<Option<Vec<u8>>, ClipboardError> {

@@ -193,9 +193,11 @@ fn hostile_pngs_in_the_clipboard_stay_under_400_mb() {
     for (name, path) in hostile(env.dir.path()) {
         let bytes = std::fs::read(&path).unwrap();
         x.copy_as("image/png", &bytes);
-        // xclip's background child takes the selection shortly after its parent exits
+        // xclip's background child takes the selection shortly after its parent exits: wait
+        // until it serves these bytes, not the previous file's
+        let offered = String::from_utf8_lossy(&bytes).into_owned();
         let end = Instant::now() + Duration::from_secs(10);
-        while x.read("TARGETS").is_none_or(|t| !t.contains("image/png")) {
+        while x.read("image/png").as_ref() != Some(&offered) {
             assert!(Instant::now() < end, "xclip never offered {name}");
             std::thread::sleep(Duration::from_millis(100));
         }
