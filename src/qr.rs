@@ -48,6 +48,10 @@ const MAX_ALLOC: u64 = MAX_PIXELS * 4;
 /// stays under 400 MB for any input.
 const MAX_DECODE_BYTES: u64 = 380_000_000;
 
+/// The largest image file worth reading: a larger one cannot pass the memory check above
+/// whatever its pixels (callers that read files can refuse it before reading it).
+pub const MAX_FILE_BYTES: u64 = MAX_DECODE_BYTES;
+
 /// The search's working set per pixel of the full image, rounded up (grey image, pyramid,
 /// rxing's copy and bit matrices: 179 MB measured at 8192 × 8192, program included).
 const SEARCH_BYTES_PER_PIXEL: u64 = 3;
