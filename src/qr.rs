@@ -464,9 +464,25 @@ impl Layout {
     /// shrunk (pixel `i` is written at `i`, never past the bytes still to be read).
     fn to_gray_in_place(self, mut buf: Vec<u8>, n: usize) -> Vec<u8> {
         let bpp = self.bytes();
-        if bpp > 1 {
-            for i in 0..n {
-                buf[i] = self.gray(&buf[bpp * i..bpp * (i + 1)]);
+        // one slice of exactly `n` pixels, so that the compiler can drop the bounds checks
+        let data = &mut buf[..n * bpp];
+        match self {
+            Layout::L8 => {}
+            Layout::La8 => {
+                for i in 0..n {
+                    data[i] = over_white(data[2 * i], data[2 * i + 1]);
+                }
+            }
+            Layout::Rgb8 => {
+                for i in 0..n {
+                    data[i] = luma(data[3 * i], data[3 * i + 1], data[3 * i + 2]);
+                }
+            }
+            Layout::Rgba8 => {
+                for i in 0..n {
+                    let l = luma(data[4 * i], data[4 * i + 1], data[4 * i + 2]);
+                    data[i] = over_white(l, data[4 * i + 3]);
+                }
             }
         }
         buf.truncate(n);
