@@ -657,6 +657,56 @@ fn too_large_is_refused_before_decoding() {
     const { assert!(qr::MAX_PIXELS >= 7680 * 4320) };
 }
 
+/// The start of a progressive JPEG claiming `w`×`h` pixels in 3 components: quantisation
+/// table, frame header (`SOF2`), Huffman tables, a DC scan header, and a few bytes of scan
+/// data (then the file stops).
+fn progressive_jpeg_header(w: u16, h: u16) -> Vec<u8> {
+    fn segment(out: &mut Vec<u8>, marker: u8, data: &[u8]) {
+        out.extend_from_slice(&[0xFF, marker]);
+        out.extend_from_slice(&u16::try_from(data.len() + 2).unwrap().to_be_bytes());
+        out.extend_from_slice(data);
+    }
+    let mut out = vec![0xFF, 0xD8];
+    let mut dqt = vec![0x00];
+    dqt.extend_from_slice(&[1; 64]);
+    segment(&mut out, 0xDB, &dqt);
+    let mut sof = vec![8];
+    sof.extend_from_slice(&h.to_be_bytes());
+    sof.extend_from_slice(&w.to_be_bytes());
+    sof.push(3);
+    for id in 1..=3 {
+        sof.extend_from_slice(&[id, 0x11, 0]);
+    }
+    segment(&mut out, 0xC2, &sof);
+    // DC table 0: one code of length 1 for category 0
+    let mut dht = vec![0x00, 1];
+    dht.extend_from_slice(&[0; 15]);
+    dht.push(0);
+    segment(&mut out, 0xC4, &dht);
+    // AC table 0, the same
+    let mut dht = vec![0x10, 1];
+    dht.extend_from_slice(&[0; 15]);
+    dht.push(0);
+    segment(&mut out, 0xC4, &dht);
+    segment(&mut out, 0xDA, &[3, 1, 0x00, 2, 0x00, 3, 0x00, 0, 0, 0]);
+    out.extend_from_slice(&[0; 16]);
+    out
+}
+
+#[test]
+fn progressive_jpeg_coefficients_count_against_memory() {
+    // 8192 x 8192 progressive: zune-jpeg would hold 402 MB of coefficients beside 201 MB of
+    // pixels; refused from the headers
+    let err = qr::decode(&progressive_jpeg_header(8192, 8192)).unwrap_err();
+    assert!(matches!(err, QrError::TooMuchMemory { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "image too large to decode: 8192x8192 JPEG pixels and the file take 604 MB, the limit is 360 MB"
+    );
+    // (that a sequential JPEG of that size, or an 8K progressive one, passes the check is a
+    // unit test in qr.rs: decoding and searching them takes seconds in a debug build)
+}
+
 // ---------------------------------------------------------------- committed screenshots
 
 fn fixture(name: &str) -> Vec<String> {
