@@ -204,9 +204,8 @@ fn load(bytes: &[u8]) -> Result<Grey, QrError> {
         drop(decoder);
         png_gray(bytes)?
     } else {
-        let held = decoder
-            .total_bytes()
-            .saturating_add(decoder_overhead(format, bytes, width, height));
+        let output = decoder.total_bytes();
+        let held = output.saturating_add(decoder_overhead(format, bytes, width, height, output));
         check_memory(format, width, height, bytes.len(), held)?;
         other_gray(decoder).map_err(|e| classify(format, &e))?
     };
@@ -240,15 +239,26 @@ fn check_memory(
     }
 }
 
-/// What a decoder holds beside its output, from what the header says (read in the decoders'
-/// sources, measured where an encoder was at hand): GIF keeps a palette index a pixel and
-/// some (1.5 bytes a pixel in all: 344 MB peak for 8192 × 8192); a progressive JPEG keeps
-/// every component's DCT coefficients, 2 bytes a sample, until its last scan (zune-jpeg).
-fn decoder_overhead(format: &str, bytes: &[u8], width: u32, height: u32) -> u64 {
+/// What a decoder holds beside its `output` bytes, from what the header says (read in the
+/// decoders' sources; measured where an encoder was at hand), in bytes:
+/// - GIF: a palette index a pixel and some (1.5 bytes a pixel: 344 MB peak at 8192 × 8192);
+/// - progressive JPEG: every component's DCT coefficients, 2 bytes a sample, until the last
+///   scan (zune-jpeg);
+/// - WebP: lossy (`VP8 `) its YUV planes, 1.5 bytes a pixel; lossless (`VP8L`) without alpha
+///   a whole RGBA copy, 4; extended (`VP8X`) at worst lossy planes beside a lossless alpha
+///   plane decoded through RGBA, 6.5, and an animation a canvas and a frame more, 12.
+fn decoder_overhead(format: &str, bytes: &[u8], width: u32, height: u32, output: u64) -> u64 {
     let pixels = u64::from(width) * u64::from(height);
     match format {
         "GIF" => pixels * 3 / 2,
         "JPEG" => jpeg_progressive_components(bytes).map_or(0, |n| pixels * 2 * n),
+        "WebP" => match bytes.get(12..16) {
+            Some(b"VP8 ") => pixels * 3 / 2,
+            Some(b"VP8L") if output < 4 * pixels => 4 * pixels,
+            Some(b"VP8L") => 0,
+            _ if bytes.get(20).is_some_and(|flags| flags & 0x02 != 0) => 12 * pixels,
+            _ => pixels * 13 / 2,
+        },
         _ => 0,
     }
 }
@@ -811,6 +821,23 @@ mod tests {
         for len in 0..=18 {
             assert_eq!(jpeg_progressive_components(&bytes[..len]), None, "{len}");
         }
+    }
+
+    #[test]
+    fn webp_overhead_follows_its_first_chunk() {
+        let webp = |chunk: &[u8], flags: u8| {
+            let mut b = b"RIFF\0\0\0\0WEBP".to_vec();
+            b.extend_from_slice(chunk);
+            b.extend_from_slice(&[10, 0, 0, 0, flags, 0, 0, 0]);
+            b
+        };
+        let px = 1000 * 1000;
+        let overhead = |b: &[u8], output| decoder_overhead("WebP", b, 1000, 1000, output);
+        assert_eq!(overhead(&webp(b"VP8 ", 0), 3 * px), px * 3 / 2);
+        assert_eq!(overhead(&webp(b"VP8L", 0), 3 * px), 4 * px);
+        assert_eq!(overhead(&webp(b"VP8L", 0), 4 * px), 0);
+        assert_eq!(overhead(&webp(b"VP8X", 0x10), 4 * px), px * 13 / 2);
+        assert_eq!(overhead(&webp(b"VP8X", 0x12), 4 * px), 12 * px);
     }
 
     #[test]

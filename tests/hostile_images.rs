@@ -156,28 +156,39 @@ fn hostile_images_from_a_file_stay_under_400_mb() {
         );
         assert_eq!(env.vault_bytes(), before, "{name}");
     }
-    // A 201 MB BMP that decodes to 201 MB more: refused from its header and size.
+    // A 201 MB BMP that decodes to 201 MB more, and a small lossless RGB WebP whose decoder
+    // holds an RGBA copy beside the RGB output: refused from their headers.
     let bmp = env.dir.path().join("rgb24-8192.bmp");
     zeros_bmp(&bmp, SIDE);
-    let mut c = env.cmd();
-    c.args(["add", "--qr", path_str(&bmp)]);
-    let (code, out, err, peak) = run_measured(&env, &c);
-    eprintln!(
-        "add --qr rgb24-8192.bmp: peak {} MB, {err:?}",
-        peak * 1024 / 1_000_000
-    );
-    std::fs::remove_file(&bmp).unwrap();
-    assert_eq!((code, out.as_str()), (1, ""), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.contains("image too large to decode: 8192x8192 BMP pixels and the file take 403 MB, the limit is 360 MB"),
-        "{err}"
-    );
-    assert!(
-        peak <= LIMIT_KIB,
-        "BMP: peak {peak} KiB, over {LIMIT_KIB} KiB"
-    );
-    assert_eq!(env.vault_bytes(), before);
+    let webp = env.dir.path().join("rgb-8192.webp");
+    image::RgbImage::new(SIDE, SIDE)
+        .save_with_format(&webp, image::ImageFormat::WebP)
+        .unwrap();
+    for (path, want) in [
+        (
+            &bmp,
+            "image too large to decode: 8192x8192 BMP pixels and the file take 403 MB, the limit is 360 MB",
+        ),
+        (
+            &webp,
+            "image too large to decode: 8192x8192 WebP pixels and the file take 470 MB, the limit is 360 MB",
+        ),
+    ] {
+        let mut c = env.cmd();
+        c.args(["add", "--qr", path_str(path)]);
+        let (code, out, err, peak) = run_measured(&env, &c);
+        eprintln!(
+            "add --qr {}: peak {} MB, {err:?}",
+            path.display(),
+            peak * 1024 / 1_000_000
+        );
+        std::fs::remove_file(path).unwrap();
+        assert_eq!((code, out.as_str()), (1, ""), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(peak <= LIMIT_KIB, "peak {peak} KiB, over {LIMIT_KIB} KiB");
+        assert_eq!(env.vault_bytes(), before);
+    }
 }
 
 #[test]
