@@ -242,8 +242,8 @@ fn check_memory(
 /// What a decoder holds beside its `output` bytes, from what the header says (read in the
 /// decoders' sources; measured where an encoder was at hand), in bytes:
 /// - GIF: a palette index a pixel and some (1.5 bytes a pixel: 344 MB peak at 8192 × 8192);
-/// - progressive JPEG: every component's DCT coefficients, 2 bytes a sample, until the last
-///   scan (zune-jpeg);
+/// - JPEG: a copy of the file (`image` reads it all first), and for a progressive JPEG every
+///   component's DCT coefficients, 2 bytes a sample, until the last scan (zune-jpeg);
 /// - WebP: lossy (`VP8 `) its YUV planes, 1.5 bytes a pixel; lossless (`VP8L`) without alpha
 ///   a whole RGBA copy, 4; extended (`VP8X`) at worst lossy planes beside a lossless alpha
 ///   plane decoded through RGBA, 6.5, and an animation a canvas and a frame more, 12.
@@ -251,7 +251,10 @@ fn decoder_overhead(format: &str, bytes: &[u8], width: u32, height: u32, output:
     let pixels = u64::from(width) * u64::from(height);
     match format {
         "GIF" => pixels * 3 / 2,
-        "JPEG" => jpeg_progressive_components(bytes).map_or(0, |n| pixels * 2 * n),
+        "JPEG" => {
+            let copy = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+            copy.saturating_add(jpeg_progressive_components(bytes).map_or(0, |n| pixels * 2 * n))
+        }
         "WebP" => match bytes.get(12..16) {
             Some(b"VP8 ") => pixels * 3 / 2,
             Some(b"VP8L") if output < 4 * pixels => 4 * pixels,
