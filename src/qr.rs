@@ -5,8 +5,11 @@
 //! perspective sampling). Around it a small cascade, measured on Chromium screenshots from
 //! 1366×768 to 5120×2880 (see `scripts/qr-bench.sh`):
 //!
-//! 1. The image is turned into 8-bit grey once (alpha over white) and the pixels of the
-//!    original are dropped at once (peak memory on a 5K screenshot stays near 70 MB).
+//! 1. The image is decoded straight to 8-bit grey (alpha over white): PNG row by row at
+//!    8 bits, the other formats in place (peak memory on a 5K screenshot near 25 MB). Its
+//!    size is checked from the header first, in pixels and in the memory the file, the
+//!    decoder and the search will take together (see "loading" below): whatever the image,
+//!    peak memory stays under 400 MB.
 //! 2. Images over 4 Mpx are halved (2×2 box average) until they are not: a 4K or 5K
 //!    screenshot of a page shows its code at device scale 2 or more, so the half image holds
 //!    it with ≥ 2 px per module, and is 4× cheaper to scan. Levels go coarse → fine.
