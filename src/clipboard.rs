@@ -39,6 +39,9 @@ pub enum ClipboardError {
     /// arboard could not open or write the clipboard.
     #[error("clipboard unavailable: {0}")]
     Unavailable(String),
+    /// The image in the clipboard is refused (too large, corrupt, not an image).
+    #[error(transparent)]
+    Image(crate::qr::QrError),
     /// The helper process could not be started or did not answer.
     #[error("clipboard helper {0}")]
     Helper(String),
@@ -60,26 +63,47 @@ pub fn check_display() -> Result<(), ClipboardError> {
 
 /// What the clipboard holds, for `add --qr-clipboard`.
 pub enum Content {
-    /// An image, as RGBA rows.
+    /// An image.
     Image {
         /// Width in pixels.
         width: u32,
         /// Height in pixels.
         height: u32,
-        /// `width * height * 4` bytes.
-        rgba: Vec<u8>,
+        /// Its pixels: on Linux the grey image decoded from the PNG bytes the clipboard
+        /// offered (size checked from the PNG header first), on Windows arboard's RGBA rows.
+        rgba: crate::qr::Pixels,
     },
     /// Text (an otpauth URI, say).
     Text(Zeroizing<String>),
 }
 
-/// Reads the clipboard: an image if it holds one (where arboard supports images here), else
+/// The most bytes read for an image in the clipboard (as for `add --qr -`).
+pub const MAX_IMAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Reads the clipboard: an image if it holds one (where images are supported here), else
 /// its text.
+///
+/// Memory: on Linux the image's encoded bytes (the `image/png` target, from X11 or Wayland
+/// directly, not through arboard, which would decode the whole image to RGBA before anyone
+/// can look at its size) go through the same path as `add --qr FILE`: size from the header,
+/// refused above [`crate::qr::MAX_PIXELS`] before any pixel is decoded, then straight to grey.
+/// On Windows arboard hands over decoded RGBA (the clipboard itself holds a bitmap there).
 pub fn read() -> Result<Content, ClipboardError> {
     check_display()?;
+    #[cfg(target_os = "linux")]
+    if let Some(png) = linux::png_bytes()? {
+        let grey = crate::qr::decode_to_grey(&png).map_err(ClipboardError::Image)?;
+        drop(png);
+        let (width, height) = grey.dimensions();
+        return Ok(Content::Image {
+            width,
+            height,
+            rgba: crate::qr::Pixels::Grey(grey),
+        });
+    }
     let mut cb =
         arboard::Clipboard::new().map_err(|e| ClipboardError::Unavailable(e.to_string()))?;
-    #[cfg(any(target_os = "linux", windows))]
+    #[cfg(windows)]
     if let Ok(img) = cb.get_image() {
         let (Ok(width), Ok(height)) = (u32::try_from(img.width), u32::try_from(img.height)) else {
             return Err(ClipboardError::Unavailable(
@@ -89,7 +113,7 @@ pub fn read() -> Result<Content, ClipboardError> {
         return Ok(Content::Image {
             width,
             height,
-            rgba: img.bytes.into_owned(),
+            rgba: crate::qr::Pixels::Rgba(img.bytes.into_owned()),
         });
     }
     match cb.get_text() {
@@ -98,6 +122,266 @@ pub fn read() -> Result<Content, ClipboardError> {
             "it holds neither an image nor text".into(),
         )),
         Err(e) => Err(ClipboardError::Unavailable(e.to_string())),
+    }
+}
+
+/// Reading the clipboard's encoded image on Linux: Wayland (the data-control protocol, through
+/// wl-clipboard-rs, as arboard does) when `WAYLAND_DISPLAY` is set and the compositor offers
+/// it, else X11 (a selection request through x11rb, as arboard does, INCR transfers included).
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+
+    use super::{ClipboardError, MAX_IMAGE_BYTES};
+
+    const PNG: &str = "image/png";
+
+    /// How long the owner may take to answer, or between two parts of a large image.
+    const TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// The clipboard's `image/png` bytes, `None` when it offers no PNG.
+    pub fn png_bytes() -> Result<Option<Vec<u8>>, ClipboardError> {
+        let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+        if set("WAYLAND_DISPLAY") {
+            match wayland_pipe() {
+                Ok(Some(pipe)) => return read_capped(pipe).map(Some),
+                Ok(None) => return Ok(None),
+                Err(e) if !set("DISPLAY") => return Err(e),
+                // no data-control protocol here (GNOME): arboard, too, falls back to X11
+                // (Xwayland)
+                Err(_) => {}
+            }
+        }
+        x11()
+    }
+
+    fn too_large() -> ClipboardError {
+        ClipboardError::Unavailable(format!(
+            "the clipboard image is larger than {} MiB",
+            MAX_IMAGE_BYTES / (1024 * 1024)
+        ))
+    }
+
+    /// The pipe the Wayland clipboard's PNG comes through, `None` when it offers none.
+    fn wayland_pipe() -> Result<Option<impl Read>, ClipboardError> {
+        use wl_clipboard_rs::paste::{ClipboardType, Error, MimeType, Seat, get_contents};
+        match get_contents(
+            ClipboardType::Regular,
+            Seat::Unspecified,
+            MimeType::Specific(PNG),
+        ) {
+            Ok((pipe, _)) => Ok(Some(pipe)),
+            Err(Error::ClipboardEmpty | Error::NoMimeType) => Ok(None),
+            Err(e) => Err(ClipboardError::Unavailable(e.to_string())),
+        }
+    }
+
+    /// All of `from`, refused past [`MAX_IMAGE_BYTES`].
+    fn read_capped(from: impl Read) -> Result<Vec<u8>, ClipboardError> {
+        let mut bytes = Vec::new();
+        from.take(MAX_IMAGE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ClipboardError::Unavailable(e.to_string()))?;
+        if bytes.len() > MAX_IMAGE_BYTES {
+            return Err(too_large());
+        }
+        Ok(bytes)
+    }
+
+    fn x11() -> Result<Option<Vec<u8>>, ClipboardError> {
+        read_x11(PNG).map_err(|e| match e {
+            X11Error::TooLarge => too_large(),
+            X11Error::Other(msg) => ClipboardError::Unavailable(msg),
+        })
+    }
+
+    enum X11Error {
+        TooLarge,
+        Other(String),
+    }
+
+    impl<E: std::fmt::Display> From<E> for X11Error {
+        fn from(e: E) -> Self {
+            X11Error::Other(e.to_string())
+        }
+    }
+
+    /// An invisible window to receive the selection in, and the atoms it needs.
+    struct Requestor {
+        conn: x11rb::rust_connection::RustConnection,
+        win: u32,
+        clipboard: u32,
+        incr: u32,
+        prop: u32,
+    }
+
+    /// The clipboard's `target` (a MIME type), `None` when its owner does not list it among
+    /// its TARGETS (some owners, xclip among them, answer any request with what they hold).
+    fn read_x11(target: &str) -> Result<Option<Vec<u8>>, X11Error> {
+        let requestor = Requestor::new()?;
+        let wanted = requestor.atom(target)?;
+        let targets = requestor.atom("TARGETS")?;
+        let Some(list) = requestor.fetch(targets)? else {
+            return Ok(None);
+        };
+        let listed = list
+            .chunks_exact(4)
+            .any(|a| a.try_into().is_ok_and(|a| u32::from_ne_bytes(a) == wanted));
+        if !listed {
+            return Ok(None);
+        }
+        requestor.fetch(wanted)
+    }
+
+    impl Requestor {
+        fn new() -> Result<Self, X11Error> {
+            use x11rb::connection::Connection as _;
+            use x11rb::protocol::xproto::{
+                ConnectionExt as _, CreateWindowAux, EventMask, WindowClass,
+            };
+
+            let (conn, screen) = x11rb::connect(None)?;
+            let root = conn
+                .setup()
+                .roots
+                .get(screen)
+                .ok_or_else(|| X11Error::Other("no such X screen".into()))?
+                .root;
+            let win = conn.generate_id()?;
+            conn.create_window(
+                x11rb::COPY_DEPTH_FROM_PARENT,
+                win,
+                root,
+                0,
+                0,
+                1,
+                1,
+                0,
+                WindowClass::INPUT_OUTPUT,
+                x11rb::COPY_FROM_PARENT,
+                &CreateWindowAux::new().event_mask(EventMask::PROPERTY_CHANGE),
+            )?;
+            let mut requestor = Requestor {
+                conn,
+                win,
+                clipboard: 0,
+                incr: 0,
+                prop: 0,
+            };
+            requestor.clipboard = requestor.atom("CLIPBOARD")?;
+            requestor.incr = requestor.atom("INCR")?;
+            requestor.prop = requestor.atom("AUTHCLI_SELECTION")?;
+            Ok(requestor)
+        }
+
+        fn atom(&self, name: &str) -> Result<u32, X11Error> {
+            use x11rb::protocol::xproto::ConnectionExt as _;
+            Ok(self.conn.intern_atom(false, name.as_bytes())?.reply()?.atom)
+        }
+
+        /// The size of what our property holds now, and its type, without reading it.
+        fn size(&self) -> Result<(u32, usize), X11Error> {
+            use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
+            let head = self
+                .conn
+                .get_property(false, self.win, self.prop, AtomEnum::ANY, 0, 0)?
+                .reply()?;
+            Ok((head.type_, head.bytes_after as usize))
+        }
+
+        /// Reads and deletes our property (whole, so that the server deletes it).
+        fn take(&self, len: usize) -> Result<Vec<u8>, X11Error> {
+            use x11rb::connection::Connection as _;
+            use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
+            let words = u32::try_from(len.div_ceil(4)).map_err(|_| X11Error::TooLarge)?;
+            let value = self
+                .conn
+                .get_property(true, self.win, self.prop, AtomEnum::ANY, 0, words)?
+                .reply()?
+                .value;
+            self.conn.flush()?;
+            Ok(value)
+        }
+
+        fn refuse(&self) -> Result<Option<Vec<u8>>, X11Error> {
+            use x11rb::connection::Connection as _;
+            use x11rb::protocol::xproto::ConnectionExt as _;
+            self.conn.delete_property(self.win, self.prop)?;
+            self.conn.flush()?;
+            Err(X11Error::TooLarge)
+        }
+
+        /// Asks the CLIPBOARD's owner for `target` (ICCCM §2.4) and collects the answer, in
+        /// one property or in INCR parts, refusing more than [`MAX_IMAGE_BYTES`] without
+        /// reading it. `None` when the owner refuses (or there is none).
+        fn fetch(&self, target: u32) -> Result<Option<Vec<u8>>, X11Error> {
+            use x11rb::connection::Connection as _;
+            use x11rb::protocol::Event;
+            use x11rb::protocol::xproto::{ConnectionExt as _, Property};
+
+            let conn = &self.conn;
+            conn.convert_selection(
+                self.win,
+                self.clipboard,
+                target,
+                self.prop,
+                x11rb::CURRENT_TIME,
+            )?;
+            conn.flush()?;
+            let mut incr_data: Option<Vec<u8>> = None;
+            let mut deadline = Instant::now() + TIMEOUT;
+            loop {
+                let Some(event) = conn.poll_for_event()? else {
+                    if Instant::now() > deadline {
+                        return Err(X11Error::Other(
+                            "the clipboard's owner did not answer in time".into(),
+                        ));
+                    }
+                    std::thread::sleep(Duration::from_millis(2));
+                    continue;
+                };
+                match event {
+                    Event::SelectionNotify(e) if e.requestor == self.win && incr_data.is_none() => {
+                        if e.property == x11rb::NONE || e.target != target {
+                            return Ok(None);
+                        }
+                        let (kind, len) = self.size()?;
+                        if kind == self.incr {
+                            // deleting the INCR property asks the owner for the first part
+                            conn.delete_property(self.win, self.prop)?;
+                            conn.flush()?;
+                            incr_data = Some(Vec::new());
+                            deadline = Instant::now() + TIMEOUT;
+                        } else if len > MAX_IMAGE_BYTES {
+                            return self.refuse();
+                        } else {
+                            return Ok(Some(self.take(len)?));
+                        }
+                    }
+                    Event::PropertyNotify(e)
+                        if e.window == self.win
+                            && e.atom == self.prop
+                            && e.state == Property::NEW_VALUE =>
+                    {
+                        let Some(data) = incr_data.as_mut() else {
+                            continue;
+                        };
+                        let (_, len) = self.size()?;
+                        if data.len() + len > MAX_IMAGE_BYTES {
+                            return self.refuse();
+                        }
+                        let part = self.take(len)?;
+                        if part.is_empty() {
+                            return Ok(incr_data);
+                        }
+                        data.extend_from_slice(&part);
+                        deadline = Instant::now() + TIMEOUT;
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 }
 

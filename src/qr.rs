@@ -5,8 +5,11 @@
 //! perspective sampling). Around it a small cascade, measured on Chromium screenshots from
 //! 1366×768 to 5120×2880 (see `scripts/qr-bench.sh`):
 //!
-//! 1. The image is turned into 8-bit grey once (alpha over white) and the pixels of the
-//!    original are dropped at once (peak memory on a 5K screenshot stays near 70 MB).
+//! 1. The image is decoded straight to 8-bit grey (alpha over white): PNG row by row at
+//!    8 bits, the other formats in place (peak memory on a 5K screenshot near 25 MB). Its
+//!    size is checked from the header first, in pixels and in the memory the file, the
+//!    decoder and the search will take together (see "loading" below): whatever the image,
+//!    peak memory stays under 400 MB.
 //! 2. Images over 4 Mpx are halved (2×2 box average) until they are not: a 4K or 5K
 //!    screenshot of a page shows its code at device scale 2 or more, so the half image holds
 //!    it with ≥ 2 px per module, and is 4× cheaper to scan. Levels go coarse → fine.
@@ -39,8 +42,22 @@ pub const MAX_PIXELS: u64 = 1 << 26;
 /// The smallest side that can hold a QR code (version 1 has 21 modules).
 const MIN_SIDE: u32 = 21;
 
-/// Most bytes the pixel decoders may allocate: `MAX_PIXELS` of 16-bit RGBA.
-const MAX_ALLOC: u64 = MAX_PIXELS * 8;
+/// Most bytes a pixel decoder may allocate: `MAX_PIXELS` of 8-bit RGBA (16-bit PNGs are cut to
+/// 8 bits while decoding; the other formats have 8-bit samples).
+const MAX_ALLOC: u64 = MAX_PIXELS * 4;
+
+/// Most bytes an image file (which the caller holds throughout) and the larger of its decoded
+/// pixels and the search's working set may take together: with the program itself, peak memory
+/// stays under 400 MB for any input.
+const MAX_DECODE_BYTES: u64 = 360_000_000;
+
+/// The largest image file worth reading: a larger one cannot pass the memory check above
+/// whatever its pixels (callers that read files can refuse it before reading it).
+pub const MAX_FILE_BYTES: u64 = MAX_DECODE_BYTES;
+
+/// The search's working set per pixel of the full image, rounded up (grey image, pyramid,
+/// rxing's copy and bit matrices: 179 MB measured at 8192 × 8192, program included).
+const SEARCH_BYTES_PER_PIXEL: u64 = 3;
 
 /// Levels are halved while they have more pixels than this.
 const HALVE_ABOVE: usize = 4_000_000;
@@ -55,6 +72,16 @@ pub enum QrError {
     Corrupt { format: String, detail: String },
     #[error("image too large: {width}x{height} pixels, the limit is {limit} pixels")]
     TooLarge { width: u32, height: u32, limit: u64 },
+    #[error(
+        "image too large to decode: {width}x{height} {format} pixels and the file take {needed_mb} MB, the limit is {limit_mb} MB"
+    )]
+    TooMuchMemory {
+        format: String,
+        width: u32,
+        height: u32,
+        needed_mb: u64,
+        limit_mb: u64,
+    },
     #[error("image too small to hold a QR code: {width}x{height} pixels")]
     TooSmall { width: u32, height: u32 },
     #[error("no QR code found; try a larger or sharper screenshot")]
@@ -66,13 +93,37 @@ pub enum QrError {
 /// that are not UTF-8 come back lossily converted. Never an empty `Vec`: no code is
 /// [`QrError::NoCode`].
 pub fn decode(bytes: &[u8]) -> Result<Vec<String>, QrError> {
-    let gray = Gray::from_image(&load(bytes)?);
-    let found = search(&gray);
+    let found = search(&load(bytes)?.0);
     if found.is_empty() {
         Err(QrError::NoCode)
     } else {
         Ok(found)
     }
+}
+
+/// An image file decoded to 8-bit grey (what [`decode_to_grey`] gives, ready for the QR search).
+pub struct Grey(Gray);
+
+impl Grey {
+    /// Width and height in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        let side = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        (side(self.0.w), side(self.0.h))
+    }
+}
+
+/// Decodes an image file's bytes to 8-bit grey, checking its size from the header first; the
+/// same path as [`decode`], for callers that want the size or the errors before the search.
+pub fn decode_to_grey(bytes: &[u8]) -> Result<Grey, QrError> {
+    load(bytes)
+}
+
+/// An image's pixels as a clipboard hands them over.
+pub enum Pixels {
+    /// Raw RGBA rows, `width * height * 4` bytes (arboard's decoded image).
+    Rgba(Vec<u8>),
+    /// An image file already decoded to grey by [`decode_to_grey`].
+    Grey(Grey),
 }
 
 /// The QR payloads in an already decoded image (empty when there is none).
@@ -84,26 +135,43 @@ pub fn decode_image(img: &DynamicImage) -> Vec<String> {
     search(&gray)
 }
 
-/// The QR payloads in raw RGBA pixels, row by row (as a clipboard hands them over). Empty
-/// when there is none, or when `rgba` is shorter than `width * height * 4`.
-pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Vec<String> {
+/// The QR payloads in a clipboard image of `width` × `height` pixels. Empty when there is
+/// none, or when the pixels do not match the size (an RGBA buffer shorter than
+/// `width * height * 4`).
+pub fn decode_rgba(width: u32, height: u32, pixels: &Pixels) -> Vec<String> {
     let (w, h) = (width as usize, height as usize);
-    let Some(len) = w.checked_mul(h).and_then(|n| n.checked_mul(4)) else {
-        return Vec::new();
-    };
-    if width < MIN_SIDE || height < MIN_SIDE || rgba.len() < len {
+    if width < MIN_SIDE || height < MIN_SIDE {
         return Vec::new();
     }
-    let px = rgba[..len]
-        .chunks_exact(4)
-        .map(|p| over_white(luma(p[0], p[1], p[2]), p[3]))
-        .collect();
-    search(&Gray { w, h, px })
+    match pixels {
+        Pixels::Grey(Grey(g)) if (g.w, g.h) == (w, h) => search(g),
+        Pixels::Grey(_) => Vec::new(),
+        Pixels::Rgba(rgba) => {
+            let Some(len) = w.checked_mul(h).and_then(|n| n.checked_mul(4)) else {
+                return Vec::new();
+            };
+            if rgba.len() < len {
+                return Vec::new();
+            }
+            let px = rgba[..len]
+                .chunks_exact(4)
+                .map(|p| over_white(luma(p[0], p[1], p[2]), p[3]))
+                .collect();
+            search(&Gray { w, h, px })
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------ loading
+//
+// Memory: at the pixel limit (8192 × 8192) a 16-bit RGBA image is 512 MB and its 8-bit RGBA
+// copy 256 MB, while the grey image the search needs is 64 MB. So pixels never go through a
+// `DynamicImage`: PNG rows come out of the `png` decoder one at a time, cut to 8 bits
+// (`STRIP_16`), and are turned into grey as they come (Adam7-interlaced PNGs: the whole frame at
+// 8 bits, then as below); the other formats (all 8-bit) are decoded into one buffer that is
+// turned into grey in place and shrunk. The size is checked from the header before any of it.
 
-fn load(bytes: &[u8]) -> Result<DynamicImage, QrError> {
+fn load(bytes: &[u8]) -> Result<Grey, QrError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| QrError::NotAnImage)?;
@@ -135,7 +203,92 @@ fn load(bytes: &[u8]) -> Result<DynamicImage, QrError> {
     };
     let (width, height) = decoder.dimensions();
     check_size(width, height)?;
-    DynamicImage::from_decoder(decoder).map_err(|e| classify(format, &e))
+    let gray = if format == "PNG" {
+        drop(decoder);
+        png_gray(bytes)?
+    } else {
+        let output = decoder.total_bytes();
+        let held = output.saturating_add(decoder_overhead(format, bytes, width, height, output));
+        check_memory(format, width, height, bytes.len(), held)?;
+        other_gray(decoder).map_err(|e| classify(format, &e))?
+    };
+    Ok(Grey(gray))
+}
+
+/// Refuses an image whose file (held by the caller) and decoded pixels (or the search on them)
+/// would not fit in [`MAX_DECODE_BYTES`] together: uncompressed BMPs near the pixel limit (a
+/// 256 MB file that decodes to 256 MB more), or a file padded with junk.
+fn check_memory(
+    format: &str,
+    width: u32,
+    height: u32,
+    file: usize,
+    pixels: u64,
+) -> Result<(), QrError> {
+    let search = u64::from(width) * u64::from(height) * SEARCH_BYTES_PER_PIXEL;
+    let needed = u64::try_from(file)
+        .unwrap_or(u64::MAX)
+        .saturating_add(pixels.max(search));
+    if needed > MAX_DECODE_BYTES {
+        Err(QrError::TooMuchMemory {
+            format: format.to_string(),
+            width,
+            height,
+            needed_mb: needed.div_ceil(1_000_000),
+            limit_mb: MAX_DECODE_BYTES / 1_000_000,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// What a decoder holds beside its `output` bytes, from what the header says (read in the
+/// decoders' sources; measured where an encoder was at hand), in bytes:
+/// - GIF: a palette index a pixel and some (1.5 bytes a pixel: 344 MB peak at 8192 × 8192);
+/// - JPEG: a copy of the file (`image` reads it all first), and for a progressive JPEG every
+///   component's DCT coefficients, 2 bytes a sample, until the last scan (zune-jpeg);
+/// - WebP: lossy (`VP8 `) its YUV planes, 1.5 bytes a pixel; lossless (`VP8L`) without alpha
+///   a whole RGBA copy, 4; extended (`VP8X`) at worst lossy planes beside a lossless alpha
+///   plane decoded through RGBA, 6.5, and an animation a canvas and a frame more, 12.
+fn decoder_overhead(format: &str, bytes: &[u8], width: u32, height: u32, output: u64) -> u64 {
+    let pixels = u64::from(width) * u64::from(height);
+    match format {
+        "GIF" => pixels * 3 / 2,
+        "JPEG" => {
+            let copy = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+            copy.saturating_add(jpeg_progressive_components(bytes).map_or(0, |n| pixels * 2 * n))
+        }
+        "WebP" => match bytes.get(12..16) {
+            Some(b"VP8 ") => pixels * 3 / 2,
+            Some(b"VP8L") if output < 4 * pixels => 4 * pixels,
+            Some(b"VP8L") => 0,
+            _ if bytes.get(20).is_some_and(|flags| flags & 0x02 != 0) => 12 * pixels,
+            _ => pixels * 13 / 2,
+        },
+        _ => 0,
+    }
+}
+
+/// The number of components of a progressive JPEG (frame header `SOF2`, `SOF6`, `SOF10` or
+/// `SOF14`); `None` for a sequential one, or when no frame header is found.
+fn jpeg_progressive_components(bytes: &[u8]) -> Option<u64> {
+    let mut i = 2; // past SOI
+    loop {
+        if *bytes.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *bytes.get(i + 1)?;
+        match marker {
+            0xFF => i += 1, // fill byte
+            0xC2 | 0xC6 | 0xCA | 0xCE => return bytes.get(i + 9).map(|&n| u64::from(n)),
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => return None,
+            0xD9 | 0xDA => return None,
+            _ => {
+                let len = u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]);
+                i += 2 + usize::from(len);
+            }
+        }
+    }
 }
 
 fn check_size(width: u32, height: u32) -> Result<(), QrError> {
@@ -174,6 +327,89 @@ fn open(bytes: &[u8], limits: Limits) -> Result<impl ImageDecoder + '_, ImageErr
     reader.into_decoder()
 }
 
+/// A PNG (size already checked) as grey, at 8 bits per sample from the decoder on.
+fn png_gray(bytes: &[u8]) -> Result<Gray, QrError> {
+    let fail = |e: png::DecodingError| {
+        let eof = matches!(&e, png::DecodingError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof);
+        classify_detail("PNG", eof, &e.to_string())
+    };
+    let limits = png::Limits {
+        bytes: usize::try_from(MAX_ALLOC).unwrap_or(usize::MAX),
+    };
+    let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), limits);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(fail)?;
+    let (width, height, interlaced) = {
+        let info = reader.info();
+        (info.width, info.height, info.interlaced)
+    };
+    check_size(width, height)?;
+    let (w, h) = (width as usize, height as usize);
+    let samples = match reader.output_color_type() {
+        (color, png::BitDepth::Eight) => color.samples(),
+        (color, depth) => {
+            return Err(QrError::Corrupt {
+                format: "PNG".into(),
+                detail: format!("unexpected {color:?} output at {depth:?} bits"),
+            });
+        }
+    };
+    let layout = Layout::with_samples(samples);
+    if interlaced {
+        let len = reader.output_buffer_size().ok_or(QrError::TooLarge {
+            width,
+            height,
+            limit: MAX_PIXELS,
+        })?;
+        check_memory("PNG", width, height, bytes.len(), len as u64)?;
+        let mut buf = vec![0u8; len];
+        reader.next_frame(&mut buf).map_err(fail)?;
+        return Ok(Gray {
+            w,
+            h,
+            px: layout.to_gray_in_place(buf, w * h),
+        });
+    }
+    check_memory("PNG", width, height, bytes.len(), (w * h) as u64)?;
+    let mut px = Vec::with_capacity(w * h);
+    while let Some(row) = reader.next_row().map_err(fail)? {
+        layout.extend_gray(&mut px, row.data());
+    }
+    if px.len() != w * h {
+        return Err(classify_detail("PNG", true, "missing rows"));
+    }
+    Ok(Gray { w, h, px })
+}
+
+/// Any other format (size already checked) as grey: decoded into one buffer, made grey in place.
+fn other_gray(decoder: impl ImageDecoder) -> Result<Gray, ImageError> {
+    let (w, h) = decoder.dimensions();
+    let (w, h) = (w as usize, h as usize);
+    let Some(layout) = Layout::of(decoder.color_type()) else {
+        return Err(ImageError::Unsupported(
+            image::error::UnsupportedError::from_format_and_kind(
+                image::error::ImageFormatHint::Unknown,
+                image::error::UnsupportedErrorKind::Color(decoder.color_type().into()),
+            ),
+        ));
+    };
+    let len = usize::try_from(decoder.total_bytes())
+        .ok()
+        .filter(|&n| u64::try_from(n).is_ok_and(|m| m <= MAX_ALLOC) && n == w * h * layout.bytes())
+        .ok_or_else(|| {
+            ImageError::Limits(image::error::LimitError::from_kind(
+                image::error::LimitErrorKind::InsufficientMemory,
+            ))
+        })?;
+    let mut buf = vec![0u8; len];
+    decoder.read_image(&mut buf)?;
+    Ok(Gray {
+        w,
+        h,
+        px: layout.to_gray_in_place(buf, w * h),
+    })
+}
+
 /// A decoder error as `Truncated` (the data stops early) or `Corrupt` (anything else).
 fn classify(format: &str, e: &ImageError) -> QrError {
     let detail = match e {
@@ -182,8 +418,14 @@ fn classify(format: &str, e: &ImageError) -> QrError {
         }
         other => other.to_string(),
     };
+    let eof =
+        matches!(e, ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof);
+    classify_detail(format, eof, &detail)
+}
+
+fn classify_detail(format: &str, eof: bool, detail: &str) -> QrError {
     let lower = detail.to_lowercase();
-    let truncated = matches!(e, ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof)
+    let truncated = eof
         || ["eof", "end of", "truncated", "too short", "no more data"]
             .iter()
             .any(|w| lower.contains(w));
@@ -196,7 +438,7 @@ fn classify(format: &str, e: &ImageError) -> QrError {
     } else {
         QrError::Corrupt {
             format,
-            detail: decoder_message(&detail),
+            detail: decoder_message(detail),
         }
     }
 }
@@ -208,6 +450,98 @@ fn decoder_message(s: &str) -> String {
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => "unreadable pixel data".into(),
+    }
+}
+
+/// How a decoder lays out one pixel: 8-bit samples, grey or RGB, with or without alpha (what
+/// the `png` decoder gives with `EXPAND | STRIP_16`, and what the JPEG, GIF, BMP and WebP
+/// decoders give).
+#[derive(Clone, Copy)]
+enum Layout {
+    L8,
+    La8,
+    Rgb8,
+    Rgba8,
+}
+
+impl Layout {
+    fn of(color: image::ColorType) -> Option<Layout> {
+        use image::ColorType as C;
+        match color {
+            C::L8 => Some(Layout::L8),
+            C::La8 => Some(Layout::La8),
+            C::Rgb8 => Some(Layout::Rgb8),
+            C::Rgba8 => Some(Layout::Rgba8),
+            _ => None,
+        }
+    }
+
+    fn with_samples(samples: usize) -> Layout {
+        match samples {
+            1 => Layout::L8,
+            2 => Layout::La8,
+            3 => Layout::Rgb8,
+            _ => Layout::Rgba8,
+        }
+    }
+
+    fn bytes(self) -> usize {
+        match self {
+            Layout::L8 => 1,
+            Layout::La8 => 2,
+            Layout::Rgb8 => 3,
+            Layout::Rgba8 => 4,
+        }
+    }
+
+    /// The grey of one pixel.
+    fn gray(self, p: &[u8]) -> u8 {
+        match self {
+            Layout::L8 => p[0],
+            Layout::La8 => over_white(p[0], p[1]),
+            Layout::Rgb8 => luma(p[0], p[1], p[2]),
+            Layout::Rgba8 => over_white(luma(p[0], p[1], p[2]), p[3]),
+        }
+    }
+
+    /// Appends the grey of each pixel in `row`.
+    fn extend_gray(self, px: &mut Vec<u8>, row: &[u8]) {
+        match self {
+            Layout::L8 => px.extend_from_slice(row),
+            Layout::La8 => px.extend(row.chunks_exact(2).map(|p| Layout::La8.gray(p))),
+            Layout::Rgb8 => px.extend(row.chunks_exact(3).map(|p| Layout::Rgb8.gray(p))),
+            Layout::Rgba8 => px.extend(row.chunks_exact(4).map(|p| Layout::Rgba8.gray(p))),
+        }
+    }
+
+    /// `buf` holds `n` pixels of this layout; returns their grey values in the same allocation,
+    /// shrunk (pixel `i` is written at `i`, never past the bytes still to be read).
+    fn to_gray_in_place(self, mut buf: Vec<u8>, n: usize) -> Vec<u8> {
+        let bpp = self.bytes();
+        // one slice of exactly `n` pixels, so that the compiler can drop the bounds checks
+        let data = &mut buf[..n * bpp];
+        match self {
+            Layout::L8 => {}
+            Layout::La8 => {
+                for i in 0..n {
+                    data[i] = over_white(data[2 * i], data[2 * i + 1]);
+                }
+            }
+            Layout::Rgb8 => {
+                for i in 0..n {
+                    data[i] = luma(data[3 * i], data[3 * i + 1], data[3 * i + 2]);
+                }
+            }
+            Layout::Rgba8 => {
+                for i in 0..n {
+                    let l = luma(data[4 * i], data[4 * i + 1], data[4 * i + 2]);
+                    data[i] = over_white(l, data[4 * i + 3]);
+                }
+            }
+        }
+        buf.truncate(n);
+        buf.shrink_to_fit();
+        buf
     }
 }
 
@@ -459,4 +793,71 @@ fn in_reading_order(mut found: Vec<Found>) -> Vec<String> {
             row.into_iter().map(|f| f.text)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SOI, an APP0 segment, then a frame header for `w`×`h` in 3 components.
+    fn jpeg_start(sof: u8, w: u16, h: u16) -> Vec<u8> {
+        let mut out = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, b'J', b'F'];
+        out.extend_from_slice(&[0xFF, 0xFF, sof, 0, 17, 8]);
+        out.extend_from_slice(&h.to_be_bytes());
+        out.extend_from_slice(&w.to_be_bytes());
+        out.extend_from_slice(&[3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]);
+        out
+    }
+
+    #[test]
+    fn progressive_jpegs_are_told_from_their_frame_header() {
+        assert_eq!(
+            jpeg_progressive_components(&jpeg_start(0xC2, 64, 64)),
+            Some(3)
+        );
+        assert_eq!(jpeg_progressive_components(&jpeg_start(0xC0, 64, 64)), None);
+        assert_eq!(jpeg_progressive_components(&jpeg_start(0xC1, 64, 64)), None);
+        // a Huffman table (C4) is not a frame header
+        let mut dht_first = vec![0xFF, 0xD8, 0xFF, 0xC4, 0, 2];
+        dht_first.extend_from_slice(&jpeg_start(0xC2, 64, 64)[2..]);
+        assert_eq!(jpeg_progressive_components(&dht_first), Some(3));
+        // cut short before the component count (byte 18 here): no answer, no panic
+        let bytes = jpeg_start(0xC2, 64, 64);
+        assert_eq!(bytes[18], 3);
+        for len in 0..=18 {
+            assert_eq!(jpeg_progressive_components(&bytes[..len]), None, "{len}");
+        }
+    }
+
+    #[test]
+    fn webp_overhead_follows_its_first_chunk() {
+        let webp = |chunk: &[u8], flags: u8| {
+            let mut b = b"RIFF\0\0\0\0WEBP".to_vec();
+            b.extend_from_slice(chunk);
+            b.extend_from_slice(&[10, 0, 0, 0, flags, 0, 0, 0]);
+            b
+        };
+        let px = 1000 * 1000;
+        let overhead = |b: &[u8], output| decoder_overhead("WebP", b, 1000, 1000, output);
+        assert_eq!(overhead(&webp(b"VP8 ", 0), 3 * px), px * 3 / 2);
+        assert_eq!(overhead(&webp(b"VP8L", 0), 3 * px), 4 * px);
+        assert_eq!(overhead(&webp(b"VP8L", 0), 4 * px), 0);
+        assert_eq!(overhead(&webp(b"VP8X", 0x10), 4 * px), px * 13 / 2);
+        assert_eq!(overhead(&webp(b"VP8X", 0x12), 4 * px), 12 * px);
+    }
+
+    #[test]
+    fn memory_check_at_the_limits() {
+        let (side, k8) = (8192, (7680, 4320));
+        let sequential = |w: u32, h: u32| u64::from(w) * u64::from(h) * 3;
+        let progressive = |w: u32, h: u32| sequential(w, h) + u64::from(w) * u64::from(h) * 6;
+        // sequential JPEG and 8-bit RGBA at the pixel limit pass; progressive does not
+        assert!(check_memory("JPEG", side, side, 2_000_000, sequential(side, side)).is_ok());
+        assert!(check_memory("WebP", side, side, 2_000_000, 4 * 8192 * 8192).is_ok());
+        assert!(check_memory("JPEG", side, side, 2_000_000, progressive(side, side)).is_err());
+        // an 8K progressive screenshot passes
+        assert!(check_memory("JPEG", k8.0, k8.1, 5_000_000, progressive(k8.0, k8.1)).is_ok());
+        // a file padded with junk does not
+        assert!(check_memory("PNG", 1000, 1000, 400_000_000, 1_000_000).is_err());
+    }
 }

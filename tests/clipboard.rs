@@ -199,3 +199,35 @@ fn add_from_an_image_or_text_in_the_clipboard() {
     );
     assert_eq!(env.vault_bytes(), before);
 }
+
+/// An `image/png` in the clipboard that is not a whole PNG: one clear line, exit 1, the vault
+/// untouched (the image is read as a file would be, not decoded by the clipboard library).
+#[test]
+fn a_broken_image_in_the_clipboard_is_one_clear_error() {
+    let Some(x) = Xvfb::start() else { return };
+    let env = Env::with_key_vault();
+    let before = env.vault_bytes();
+    let png = qr_png(&["otpauth://totp/a?secret=JBSWY3DPEHPK3PXP"]);
+    for (bytes, want) in [
+        (
+            b"no image here".to_vec(),
+            "could not read the clipboard: not an image (PNG, JPEG, GIF, BMP or WebP expected)",
+        ),
+        (
+            png[..png.len() / 2].to_vec(),
+            "could not read the clipboard: truncated PNG image: the file ends before the pixels do",
+        ),
+    ] {
+        x.copy_as("image/png", &bytes);
+        let offered = String::from_utf8_lossy(&bytes).into_owned();
+        assert!(eventually(Duration::from_secs(5), || {
+            x.read("image/png").as_ref() == Some(&offered)
+        }));
+        let mut c = env.cmd();
+        c.args(["add", "--qr-clipboard"]).env("DISPLAY", &x.display);
+        let (code, out, err) = env.run_with(c, "");
+        assert_eq!((code, out.as_str()), (1, ""), "{err}");
+        assert_eq!(err, format!("authcli: {want}\n"));
+        assert_eq!(env.vault_bytes(), before);
+    }
+}

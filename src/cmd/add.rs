@@ -181,6 +181,18 @@ fn from_qr_file(file: &Path) -> Result<Vec<Account>> {
             String::from("standard input"),
         )
     } else {
+        // A file larger than any image qr could decode within its memory budget is refused
+        // before it is read (a 1 GB file would otherwise be read whole first).
+        if let Ok(meta) = std::fs::metadata(file)
+            && meta.len() > crate::qr::MAX_FILE_BYTES
+        {
+            bail!(
+                "{} is {} MB, larger than any screenshot authcli reads ({} MB); refusing it",
+                file.display(),
+                meta.len() / 1_000_000,
+                crate::qr::MAX_FILE_BYTES / 1_000_000
+            );
+        }
         let b = std::fs::read(file).map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::NotFound
                 && file.extension().is_none()
