@@ -268,6 +268,9 @@ pub fn import(input: &mut Input<'_>, format: Option<Format>) -> Result<Imported,
 
 /// Recognises a format from the content: JSON by its top-level keys, text by its first URI.
 pub fn detect(bytes: &[u8]) -> Option<Format> {
+    if andotp::looks_encrypted(bytes) {
+        return Some(Format::AndOtp);
+    }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
     let first = bytes[start];
@@ -480,6 +483,14 @@ mod tests {
 
     #[test]
     fn detects_formats() {
+        // An encrypted andOTP backup: 145,776 iterations, then binary salt, nonce, ciphertext.
+        let mut enc = vec![0x00, 0x02, 0x39, 0x70];
+        enc.extend((0u8..60).map(|i| i.wrapping_mul(37) | 0x80));
+        assert_eq!(detect(&enc), Some(Format::AndOtp));
+        // A PNG is not one (its first four bytes are no plausible iteration count).
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend([0xffu8; 60]);
+        assert_eq!(detect(&png), None);
         assert_eq!(detect(b"otpauth://totp/x?secret=A"), Some(Format::Uri));
         assert_eq!(
             detect(b"\n# comment\n  otpauth-migration://offline?data=x"),

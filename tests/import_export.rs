@@ -263,6 +263,39 @@ fn interop_2fas_schema_2_has_no_token_types() {
     }
 }
 
+/// An encrypted andOTP backup (PBKDF2-SHA1 + AES-GCM), detected from its bytes: the wrong
+/// password changes nothing, the right one gives the same seven accounts as plain.txt.
+#[test]
+fn interop_encrypted_andotp_with_password_test() {
+    let Some(dir) = interop_dir() else { return };
+    let want = expected(&dir);
+    let env = Env::with_key_vault();
+    let path = dir.join("andotp_encrypted.bin");
+    let before = env.vault_bytes();
+    let mut c = env.cmd();
+    c.env("AUTHCLI_IMPORT_PASSPHRASE", "tset")
+        .args(["import", path_str(&path)]);
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("wrong password for this encrypted andOTP export"),
+        "{err}"
+    );
+    assert_eq!(env.vault_bytes(), before);
+    // Without a password source or a terminal: one line, nothing changed.
+    let (code, _, err) = env.run(&["import", path_str(&path)], "");
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(env.vault_bytes(), before);
+    let mut c = env.cmd();
+    c.env("AUTHCLI_IMPORT_PASSPHRASE", "test")
+        .args(["import", path_str(&path)]);
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("imported 7, skipped 0"), "{err}");
+    assert_eq!(same_codes(&env, &want), 7);
+}
+
 #[test]
 fn interop_encrypted_2fas_with_password_test() {
     let Some(dir) = interop_dir() else { return };

@@ -1,8 +1,14 @@
-//! andOTP backups (`otp_accounts_*.json`), unencrypted.
+//! andOTP backups: plain (`otp_accounts_*.json`) and password-encrypted (`.json.aes`).
 //!
 //! A JSON list of `{"secret","issuer","label","digits","type","algorithm","period","counter"}`;
-//! `type` is TOTP, HOTP, STEAM or MOTP (skipped). Encrypted backups (`.json.aes`) are binary and
-//! not read.
+//! `type` is TOTP, HOTP, STEAM or MOTP (skipped). An encrypted backup is that JSON sealed with
+//! AES-256-GCM under a key derived with PBKDF2-HMAC-SHA1 from the password: 4 bytes of
+//! iterations (big-endian), a 12-byte salt, a 12-byte nonce, then the ciphertext and its tag.
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use age::secrecy::ExposeSecret;
+use zeroize::Zeroizing;
 
 use super::json::{self, Obj};
 use super::{Format, ImportError, Imported, Input, RawOtp, clean_name};
@@ -10,10 +16,65 @@ use crate::account::{Account, label};
 
 const FORMAT: Format = Format::AndOtp;
 
-/// Imports an andOTP backup.
+/// The PBKDF2 iterations an encrypted backup may ask for (andOTP picks 140,000 to 160,000).
+const ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=10_000_000;
+const HEADER: usize = 4 + 12 + 12;
+
+/// Whether `bytes` look like an encrypted andOTP backup: binary, with a plausible iteration
+/// count in front and room for a header and a tag.
+pub fn looks_encrypted(bytes: &[u8]) -> bool {
+    bytes.len() >= HEADER + 16
+        && std::str::from_utf8(&bytes[..bytes.len().min(64)]).is_err()
+        && ITERATIONS.contains(&u32::from_be_bytes([
+            bytes[0], bytes[1], bytes[2], bytes[3],
+        ]))
+}
+
+/// Opens an encrypted backup with the password the user gives.
+fn decrypt(input: &mut Input<'_>) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let file = input.file;
+    let bytes = input.bytes;
+    if !looks_encrypted(bytes) {
+        return Err(json::shape(
+            file,
+            FORMAT,
+            "neither JSON nor an encrypted andOTP backup (iterations, salt, nonce, ciphertext)",
+        ));
+    }
+    let iterations = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    let (salt, nonce, ct) = (&bytes[4..16], &bytes[16..HEADER], &bytes[HEADER..]);
+    let password = (input.password)().map_err(|reason| ImportError::NoPassword {
+        file: file.to_owned(),
+        reason,
+    })?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(
+        password.expose_secret().as_bytes(),
+        salt,
+        iterations,
+        key.as_mut(),
+    );
+    let cipher = Aes256Gcm::new_from_slice(key.as_ref()).expect("32-byte key");
+    cipher
+        .decrypt(Nonce::from_slice(nonce), ct)
+        .map(Zeroizing::new)
+        .map_err(|_| ImportError::WrongPassword {
+            file: file.to_owned(),
+            format: FORMAT,
+        })
+}
+
+/// Imports an andOTP backup, plain or encrypted.
 pub fn import(input: &mut Input<'_>) -> Result<Imported, ImportError> {
     let file = input.file;
-    let root = json::parse(input.bytes, file, FORMAT)?;
+    let plain;
+    let bytes = if looks_encrypted(input.bytes) {
+        plain = decrypt(input)?;
+        &plain[..]
+    } else {
+        input.bytes
+    };
+    let root = json::parse(bytes, file, FORMAT)?;
     let list = json::list(&root, None, file, FORMAT)?;
     let mut out = Imported::default();
     for (i, v) in list.iter().enumerate() {
