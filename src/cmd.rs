@@ -207,7 +207,16 @@ impl Ctx {
         };
         let vault = vault::parse(path, &plain)?;
         if matches!(write_key, WriteKey::Recipients) {
-            say_trust(&self.trust_path, &vault.recipients);
+            // A copy (git's merge driver) is checked against the vault's record, never pinned.
+            let pin = self.trust_path == self.vault_path;
+            say_trust(&self.trust_path, &vault.recipients, pin);
+        } else if self.trust_path == self.vault_path
+            && let Err(e) = crate::trust::mark_passphrase(path)
+        {
+            eprintln!(
+                "authcli: warning: cannot record {} as a passphrase vault ({e})",
+                path.display()
+            );
         }
         Ok(Session {
             vault,
@@ -307,14 +316,14 @@ fn notice_conflict_copies(path: &Path) {
 
 /// On every read of a key-based vault, one line when its recipients are new here (pinned now)
 /// or include some never accepted on this computer (SPEC §7).
-fn say_trust(path: &Path, recipients: &[String]) {
+fn say_trust(path: &Path, recipients: &[String], pin: bool) {
     let list = |rs: &[String]| {
         rs.iter()
             .map(|r| crate::trust::short(r))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    match crate::trust::check(path, recipients) {
+    match crate::trust::check(path, recipients, pin) {
         Ok(crate::trust::Verdict::Trusted) => {}
         Ok(crate::trust::Verdict::Pinned) => eprintln!(
             "authcli: first use of {} here: pinned its recipients {} (a vault that later lists others is not written to them until you run `authcli rekey --trust`)",

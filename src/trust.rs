@@ -38,10 +38,12 @@ fn dir() -> Option<PathBuf> {
         .map(|d| d.join("authcli").join("trusted"))
 }
 
-/// The record of the vault at `vault`.
+/// The record of the vault at `vault`: named by the vault's absolute path as written, not by
+/// where a symlink points, so that a link swapped in beside the vault cannot lead to a fresh,
+/// unrecorded name.
 pub fn record_path(vault: &Path) -> io::Result<PathBuf> {
-    let canonical = fs::canonicalize(vault).or_else(|_| std::path::absolute(vault))?;
-    let digest = Sha256::digest(canonical.as_os_str().as_encoded_bytes());
+    let absolute = std::path::absolute(vault)?;
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
     let name = format!("{}.txt", data_encoding::HEXLOWER.encode(&digest[..12]));
     dir()
         .map(|d| d.join(name))
@@ -93,18 +95,25 @@ pub fn save(vault: &Path, recipients: &[String]) -> io::Result<()> {
     Ok(())
 }
 
-/// Forgets the record of `vault` (it became a passphrase vault).
-pub fn forget(vault: &Path) -> io::Result<()> {
-    match fs::remove_file(record_path(vault)?) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+/// Records that the vault at `vault` is a passphrase vault (an empty list), unless it has a
+/// record: a key-based vault later found at that path is then not pinned on first use, its
+/// recipients are unknown until `rekey --trust`.
+pub fn mark_passphrase(vault: &Path) -> io::Result<()> {
+    if load(vault)?.is_none() {
+        save(vault, &[])?;
     }
+    Ok(())
 }
 
-/// Checks the recipients a key-based vault lists against its record; with no record yet,
-/// pins them (trust on first use).
-pub fn check(vault: &Path, listed: &[String]) -> io::Result<Verdict> {
+/// Checks the recipients a key-based vault lists against its record; with no record yet and
+/// `pin`, pins them (trust on first use), unless the vault is a symlink (which someone who can
+/// write the folder can point anywhere): then, as without `pin`, they are unknown until
+/// `rekey --trust`.
+pub fn check(vault: &Path, listed: &[String], pin: bool) -> io::Result<Verdict> {
     let Some(accepted) = load(vault)? else {
+        if !pin || fs::symlink_metadata(vault).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok(Verdict::Unknown(listed.to_vec()));
+        }
         save(vault, listed)?;
         return Ok(Verdict::Pinned);
     };

@@ -442,3 +442,29 @@ fn passphrase_copies() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(env.vault_bytes(), before);
 }
+
+/// Another vault whose name only looks like OneDrive's copy (`vault-work.age`) is noticed but
+/// not merged by a bare `merge`: it shares no account with the vault.
+#[test]
+fn another_vault_named_like_a_onedrive_copy_is_not_merged() {
+    let env = Env::with_key_vault();
+    env.add_secret("a", S[0], &[]);
+    let work = env.vault.with_file_name("vault-work.age");
+    at(&env, &work, &["init"], "");
+    at(
+        &env,
+        &work,
+        &["add", "w", "--secret"],
+        &format!("{}\n", S[1]),
+    );
+    let before = env.vault_bytes();
+    let (code, _, err) = env.run(&["merge"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("shares no account"), "{err}");
+    assert_eq!(env.names(), ["a"]);
+    assert_eq!(env.vault_bytes(), before);
+    assert!(work.exists(), "left where it was");
+    // Named explicitly, it is merged.
+    env.ok(&["merge", path_str(&work)], "");
+    assert_eq!(env.names(), ["a", "w"]);
+}

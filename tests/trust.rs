@@ -137,3 +137,57 @@ fn first_use_pins_and_rekey_trust_accepts_a_key_added_elsewhere() {
     assert!(err.is_empty(), "{err}");
     b.ok(&["add", "x", "--secret"], &format!("{SECRET}\n"));
 }
+
+/// A vault swapped for a symlink to a forged file (which a sync folder or git can carry) is not
+/// pinned on first use: its recipients stay unknown, and no write goes to them.
+#[test]
+fn a_symlinked_vault_is_never_pinned_on_first_use() {
+    if !have("age-keygen") {
+        eprintln!("SKIPPED: needs age-keygen (apt-get install age)");
+        return;
+    }
+    #[cfg(unix)]
+    {
+        let env = Env::new();
+        env.ok(&["init", "--identity", path_str(&env.key)], "");
+        // Another computer's copy of this vault, reached through a symlink at a new path.
+        let elsewhere = env.dir.path().join("elsewhere.age");
+        std::fs::copy(&env.vault, &elsewhere).unwrap();
+        let link = env.dir.path().join("linked.age");
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+        let (code, _, err) = env.run(&["--vault", path_str(&link), "list"], "");
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("never accepted"), "{err}");
+        let before = std::fs::read(&elsewhere).unwrap();
+        let (code, _, err) = env.run(
+            &["--vault", path_str(&link), "add", "x", "--secret"],
+            &format!("{SECRET}\n"),
+        );
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("authcli rekey --trust"), "{err}");
+        assert_eq!(std::fs::read(&elsewhere).unwrap(), before);
+    }
+}
+
+/// A passphrase vault's path is recorded too: a key-based vault found there later (forged, with
+/// the user's identity still configured) is not pinned on first use.
+#[test]
+fn a_key_vault_where_a_passphrase_vault_was_is_not_pinned() {
+    let env = Env::new();
+    let mut c = env.cmd();
+    c.env_remove("AUTHCLI_IDENTITY")
+        .env("AUTHCLI_PASSPHRASE", "pass phrase")
+        .arg("init");
+    let (code, _, err) = env.run_with(c, "");
+    assert_eq!(code, 0, "{err}");
+    // Someone replaces it with a key-based vault that the user's identity opens.
+    let other = Env::new();
+    other.ok(&["init", "--identity", path_str(&other.key)], "");
+    std::fs::copy(&other.vault, &env.vault).unwrap();
+    std::fs::copy(&other.key, &env.key).unwrap();
+    let (code, _, err) = env.run(&["list"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("never accepted"), "{err}");
+    let (code, _, err) = env.run(&["add", "x", "--secret"], &format!("{SECRET}\n"));
+    assert_eq!(code, 1, "{err}");
+}

@@ -161,12 +161,20 @@ impl Agent {
     }
 }
 
-/// Serves until `deadline` (checked on the agent's own clock at least four times a second,
-/// whatever the clients do), a `lock`, the loss of the socket, or a signal.
+/// Serves until `deadline` or the agent's `until` on the wall clock (checked four times a
+/// second, whatever the clients do), a `lock`, the loss of the socket, or a signal.
 pub fn run(server: &Server, agent: &mut Agent, deadline: Instant, signalled: &AtomicBool) {
     loop {
         let now = Instant::now();
-        if now >= deadline || !server.still_ours() || signalled.load(Ordering::SeqCst) {
+        // The wall clock too: `Instant` does not count a suspended laptop's sleep.
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        if now >= deadline
+            || wall >= agent.until
+            || !server.still_ours()
+            || signalled.load(Ordering::SeqCst)
+        {
             break;
         }
         let wait = (deadline - now).min(Duration::from_millis(250));

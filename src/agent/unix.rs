@@ -173,7 +173,7 @@ impl Server {
         };
         fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io_err)?;
         let ino = fs::symlink_metadata(path).map_err(io_err)?.ino();
-        let (tx, incoming) = mpsc::channel();
+        let (tx, incoming) = mpsc::sync_channel(MAX_PENDING);
         let socket = path.to_owned();
         std::thread::Builder::new()
             .name("agent-accept".into())
@@ -208,7 +208,7 @@ impl Drop for Server {
 
 /// Accepts connections from our own uid and reads each on a thread of its own, at most
 /// [`MAX_PENDING`] at a time (more are closed at once).
-fn accept_loop(listener: &UnixListener, socket: &Path, tx: &mpsc::Sender<Connection>) {
+fn accept_loop(listener: &UnixListener, socket: &Path, tx: &mpsc::SyncSender<Connection>) {
     let pending = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let Ok(stream) = stream else {
@@ -228,8 +228,9 @@ fn accept_loop(listener: &UnixListener, socket: &Path, tx: &mpsc::Sender<Connect
                 let until = Instant::now() + REQUEST_DEADLINE;
                 let line = read_line(Deadline(&stream, until));
                 count.fetch_sub(1, Ordering::SeqCst);
+                // A full queue (a flood of whole requests) drops this one.
                 if let Ok(line) = line {
-                    let _ = tx.send(Connection { stream, line });
+                    let _ = tx.try_send(Connection { stream, line });
                 }
             });
         if spawned.is_err() {

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 
-use super::{Ctx, find, now_or};
+use super::{Ctx, QueryError, find, now_or};
 use crate::account::Account;
 use crate::cli::CodeArgs;
 use crate::{clipboard, ops, output};
@@ -22,14 +22,21 @@ pub fn run(ctx: &Ctx, args: &CodeArgs) -> Result<()> {
     if session.vault.accounts[i].otp.kind().is_timed() {
         return timed(args, &session.vault.accounts[i]);
     }
-    let name = session.vault.accounts[i].name.clone();
+    let (name, id) = {
+        let a = &session.vault.accounts[i];
+        (a.name.clone(), a.id.clone())
+    };
     refuse_time_flags(args, &name)?;
-    // HOTP: save counter+1 before showing the code, so a code is never handed out twice.
+    // HOTP: save counter+1 before showing the code, so a code is never handed out twice. The
+    // vault is read again under the lock; the account is the same one (by id), even if it was
+    // renamed meanwhile.
     session.lock_for_write()?;
     let i = session
         .vault
-        .position(&name)
-        .ok_or_else(|| anyhow!("account {name:?} was removed meanwhile"))?;
+        .accounts
+        .iter()
+        .position(|a| a.id == id && (!id.is_empty() || a.name == name))
+        .ok_or_else(|| QueryError(format!("account {name:?} was removed meanwhile")))?;
     let code = ops::spend_hotp(&mut session.vault, i)?;
     session.save()?;
     emit(args, &session.vault.accounts[i], code.as_str(), None)

@@ -40,8 +40,21 @@ pub fn run(ctx: &Ctx, args: &MergeArgs) -> Result<()> {
     };
     let mut copies = Vec::with_capacity(others.len());
     for p in &others {
-        copies.push((p, open(ctx, p)?));
+        let copy = open(ctx, p)?;
+        // A file found by its name alone (`vault-work.age` fits OneDrive's scheme) is merged
+        // only if it shares an account with this vault: another vault is not a conflict copy.
+        if found && only_named_like_a_copy(p) && !related(&session.vault, &copy) {
+            eprintln!(
+                "skipped {}: it shares no account with {}, so it is not a copy of it (`authcli merge {}` merges it anyway)",
+                p.display(),
+                ctx.vault_path.display(),
+                p.display()
+            );
+            continue;
+        }
+        copies.push((p.clone(), copy));
     }
+    let others: Vec<PathBuf> = copies.iter().map(|(p, _)| p.clone()).collect();
     let mut changed = false;
     for (p, copy) in &copies {
         let out = merge::merge(&mut session.vault, copy, None, &file_name(p));
@@ -57,7 +70,7 @@ pub fn run(ctx: &Ctx, args: &MergeArgs) -> Result<()> {
         session.vault.prune_removed(now);
         session.save()?;
     }
-    if found {
+    if found && !others.is_empty() {
         let dir = move_aside(&ctx.vault_path, &others)?;
         eprintln!(
             "moved {} merged conflict {} into {}",
@@ -67,6 +80,31 @@ pub fn run(ctx: &Ctx, args: &MergeArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether only the name's shape says `p` is a copy (OneDrive's `vault-HOSTNAME.age`, which
+/// another vault's name can have too), not the words of Syncthing, Dropbox or Nextcloud.
+fn only_named_like_a_copy(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !(name.contains(".sync-conflict-") || name.contains("conflicted copy"))
+}
+
+/// Whether `copy` is plausibly a copy of `vault`: an account id in common (or a removed one),
+/// or either side empty.
+fn related(vault: &Vault, copy: &Vault) -> bool {
+    if vault.accounts.is_empty() || copy.accounts.is_empty() {
+        return true;
+    }
+    let ids: std::collections::HashSet<&str> = vault
+        .accounts
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(vault.removed.iter().map(|t| t.id.as_str()))
+        .collect();
+    copy.accounts.iter().any(|a| ids.contains(a.id.as_str()))
 }
 
 /// `merge --base BASE OURS THEIRS`, as git's merge driver: the result goes into OURS (git's

@@ -13,6 +13,8 @@ pub fn run(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     // nothing is ever wrapped under it again.
     crate::agent::client::end(&ctx.vault_path)?;
     let mut session = ctx.open_for_write()?;
+    // Again under the lock: an `unlock` that raced the first end holds the old key too.
+    crate::agent::client::end(&ctx.vault_path)?;
     if !session.is_passphrase() {
         bail!(
             "{} is key-based (it has no passphrase); `authcli rekey --to-passphrase` switches it to one",

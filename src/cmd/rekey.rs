@@ -13,6 +13,8 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
     // nothing is ever wrapped under it again.
     crate::agent::client::end(&ctx.vault_path)?;
     let mut session = ctx.open_for_write()?;
+    // Again under the lock: an `unlock` that raced the first end holds the old key too.
+    crate::agent::client::end(&ctx.vault_path)?;
     let path = session.path().to_owned();
     if args.to_passphrase {
         return to_passphrase(session, args);
@@ -117,7 +119,8 @@ fn to_passphrase(mut session: super::Session, args: &RekeyArgs) -> Result<()> {
     session.set_passphrase(Some(new));
     session.save()?;
     super::refresh_backup(&path)?;
-    crate::trust::forget(&path).context("could not forget the vault's recipients")?;
+    // An empty record: a key-based vault later found at this path is not pinned on first use.
+    crate::trust::save(&path, &[]).context("could not record the vault as a passphrase vault")?;
     eprintln!(
         "{} is now protected by a passphrase; identity files no longer open it",
         path.display()
