@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
-/// Whether only the name's shape says `p` is a copy (OneDrive's `vault-HOSTNAME.age`, which
+/// Whether only the name's shape says `p` is a copy (`OneDrive`'s `vault-HOSTNAME.age`, which
 /// another vault's name can have too), not the words of Syncthing, Dropbox or Nextcloud.
 fn only_named_like_a_copy(p: &Path) -> bool {
     let name = p
