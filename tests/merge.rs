@@ -443,7 +443,7 @@ fn passphrase_copies() {
     assert_eq!(env.vault_bytes(), before);
 }
 
-/// Another vault whose name only looks like OneDrive's copy (`vault-work.age`) is noticed but
+/// Another vault whose name only looks like a `OneDrive` copy (`vault-work.age`) is noticed but
 /// not merged by a bare `merge`: it shares no account with the vault.
 #[test]
 fn another_vault_named_like_a_onedrive_copy_is_not_merged() {
