@@ -58,7 +58,7 @@ pub fn refresh_backup(path: &Path) -> io::Result<()> {
     let bak_tmp = dir.join(format!(".{file_name}.bak.tmp"));
     let _ = fs::remove_file(&bak_tmp);
     fs::copy(path, &bak_tmp)?;
-    File::open(&bak_tmp)?.sync_all()?;
+    sync_file(&bak_tmp)?;
     fs::rename(&bak_tmp, backup_path(path))?;
     sync_dir(&dir);
     Ok(())
@@ -149,9 +149,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
         let _ = fs::remove_file(&bak_tmp);
         if fs::hard_link(path, &bak_tmp).is_err() {
             fs::copy(path, &bak_tmp).map_err(io("could not back up the vault to", &bak_tmp))?;
-            File::open(&bak_tmp)
-                .and_then(|f| f.sync_all())
-                .map_err(io("could not back up the vault to", &bak_tmp))?;
+            sync_file(&bak_tmp).map_err(io("could not back up the vault to", &bak_tmp))?;
         }
         fs::rename(&bak_tmp, &bak).map_err(io("could not back up the vault to", &bak))?;
         // When .bak already was this very file (a writer killed just after linking it), rename
@@ -187,6 +185,16 @@ fn remove_stale_temp_files(dir: &Path, file_name: &str) {
             let _ = fs::remove_file(e.path());
         }
     }
+}
+
+/// Flushes a file that is already written (a copy) to disk. Windows' `FlushFileBuffers` needs a
+/// handle with write access (a read-only one gives "Access denied"); Unix's `fsync` does not.
+fn sync_file(path: &Path) -> io::Result<()> {
+    OpenOptions::new()
+        .read(true)
+        .write(cfg!(windows))
+        .open(path)?
+        .sync_all()
 }
 
 fn sync_dir(dir: &Path) {
