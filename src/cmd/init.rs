@@ -58,14 +58,14 @@ pub fn create(ctx: &Ctx, extra_recipients: &[String]) -> Result<()> {
     let bytes = vault::encrypt(plain.as_bytes(), &protection)?;
     vault::write_atomic(path, &bytes)
         .with_context(|| format!("could not create vault {}", path.display()))?;
-    if !v.recipients.is_empty() {
-        crate::trust::save(path, &v.recipients).with_context(|| {
-            format!(
-                "could not record the recipients of {} as trusted",
-                path.display()
-            )
-        })?;
-    }
+    // The recipients accepted for this vault (none for a passphrase vault: a key-based vault
+    // found at this path later is then not pinned on first use).
+    crate::trust::save(path, &v.recipients).with_context(|| {
+        format!(
+            "could not record the recipients of {} as trusted",
+            path.display()
+        )
+    })?;
     eprintln!("created vault {}", path.display());
     Ok(())
 }
