@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
+use crate::text::one_line;
+
 use crate::detached::{StartError, Started};
 
 /// The hidden subcommand that serves the clipboard.
@@ -504,10 +506,6 @@ impl Served {
             .get_text()
             .is_ok_and(|t| Zeroizing::new(t).as_str() == self.text.as_str())
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
