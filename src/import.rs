@@ -24,6 +24,7 @@ pub mod twofas;
 use std::fmt;
 
 use age::secrecy::SecretString;
+use zeroize::Zeroizing;
 
 use crate::account::Account;
 use crate::otp::{Algorithm, Kind, Otp, ParamError, STEAM_DIGITS, Secret};
@@ -264,6 +265,35 @@ pub fn import(input: &mut Input<'_>, format: Option<Format>) -> Result<Imported,
         Format::Proton => proton::import(input),
         Format::Authcli => authcli::import(input),
     }
+}
+
+/// A password-sealed export payload (2FAS, andOTP): asks for the password, derives a 32-byte
+/// key from it with `derive` (each format's PBKDF2), and opens `ct` with AES-256-GCM under
+/// `nonce` (12 bytes). A tag that does not verify is a wrong password.
+pub(crate) fn open_sealed(
+    input: &mut Input<'_>,
+    format: Format,
+    nonce: &[u8],
+    ct: &[u8],
+    derive: impl FnOnce(&[u8], &mut [u8; 32]),
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    use aes_gcm::aead::{Aead, KeyInit};
+    use age::secrecy::ExposeSecret;
+    let file = input.file;
+    let password = (input.password)().map_err(|reason| ImportError::NoPassword {
+        file: file.to_owned(),
+        reason,
+    })?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    derive(password.expose_secret().as_bytes(), &mut key);
+    aes_gcm::Aes256Gcm::new_from_slice(key.as_ref())
+        .expect("32-byte key")
+        .decrypt(aes_gcm::Nonce::from_slice(nonce), ct)
+        .map(Zeroizing::new)
+        .map_err(|_| ImportError::WrongPassword {
+            file: file.to_owned(),
+            format,
+        })
 }
 
 /// Recognises a format from the content: JSON by its top-level keys, text by its first URI.

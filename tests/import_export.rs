@@ -89,6 +89,15 @@ fn same_codes(env: &Env, want: &[Account]) -> usize {
     compared
 }
 
+/// Imports `file` with `password` from `$AUTHCLI_IMPORT_PASSPHRASE`: (exit code, stderr).
+fn import_with_password(env: &Env, file: &Path, password: &str) -> (i32, String) {
+    let mut c = env.cmd();
+    c.env("AUTHCLI_IMPORT_PASSPHRASE", password)
+        .args(["import", path_str(file)]);
+    let (code, _, err) = env.run_with(c, "");
+    (code, err)
+}
+
 fn import_ok(env: &Env, file: &Path, extra: &[&str]) -> String {
     let mut args = vec!["import", path_str(file)];
     args.extend_from_slice(extra);
@@ -272,10 +281,7 @@ fn interop_encrypted_andotp_with_password_test() {
     let env = Env::with_key_vault();
     let path = dir.join("andotp_encrypted.bin");
     let before = env.vault_bytes();
-    let mut c = env.cmd();
-    c.env("AUTHCLI_IMPORT_PASSPHRASE", "tset")
-        .args(["import", path_str(&path)]);
-    let (code, _, err) = env.run_with(c, "");
+    let (code, err) = import_with_password(&env, &path, "tset");
     assert_eq!(code, 1, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
@@ -287,10 +293,7 @@ fn interop_encrypted_andotp_with_password_test() {
     let (code, _, err) = env.run(&["import", path_str(&path)], "");
     assert_eq!(code, 1, "{err}");
     assert_eq!(env.vault_bytes(), before);
-    let mut c = env.cmd();
-    c.env("AUTHCLI_IMPORT_PASSPHRASE", "test")
-        .args(["import", path_str(&path)]);
-    let (code, _, err) = env.run_with(c, "");
+    let (code, err) = import_with_password(&env, &path, "test");
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("imported 7, skipped 0"), "{err}");
     assert_eq!(same_codes(&env, &want), 7);
@@ -307,20 +310,14 @@ fn interop_encrypted_2fas_with_password_test() {
         let env = Env::with_key_vault();
         let path = dir.join(file);
         let before = env.vault_bytes();
-        let mut c = env.cmd();
-        c.env("AUTHCLI_IMPORT_PASSPHRASE", "tset")
-            .args(["import", path_str(&path)]);
-        let (code, _, err) = env.run_with(c, "");
+        let (code, err) = import_with_password(&env, &path, "tset");
         assert_eq!(code, 1);
         assert!(
             err.contains("wrong password for this encrypted 2FAS export"),
             "{err}"
         );
         assert_eq!(env.vault_bytes(), before);
-        let mut c = env.cmd();
-        c.env("AUTHCLI_IMPORT_PASSPHRASE", "test")
-            .args(["import", path_str(&path)]);
-        let (code, _, err) = env.run_with(c, "");
+        let (code, err) = import_with_password(&env, &path, "test");
         assert_eq!(code, 0, "{err}");
         assert!(
             err.contains(&format!("imported {count}, skipped 0")),

@@ -5,9 +5,6 @@
 //! AES-256-GCM under a key derived with PBKDF2-HMAC-SHA1 from the password: 4 bytes of
 //! iterations (big-endian), a 12-byte salt, a 12-byte nonce, then the ciphertext and its tag.
 
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
-use age::secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use super::json::{self, Obj};
@@ -30,38 +27,14 @@ pub fn looks_encrypted(bytes: &[u8]) -> bool {
         ]))
 }
 
-/// Opens an encrypted backup with the password the user gives.
+/// Opens an encrypted backup (one that [`looks_encrypted`]) with the password the user gives.
 fn decrypt(input: &mut Input<'_>) -> Result<Zeroizing<Vec<u8>>, ImportError> {
-    let file = input.file;
     let bytes = input.bytes;
-    if !looks_encrypted(bytes) {
-        return Err(json::shape(
-            file,
-            FORMAT,
-            "neither JSON nor an encrypted andOTP backup (iterations, salt, nonce, ciphertext)",
-        ));
-    }
     let iterations = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
     let (salt, nonce, ct) = (&bytes[4..16], &bytes[16..HEADER], &bytes[HEADER..]);
-    let password = (input.password)().map_err(|reason| ImportError::NoPassword {
-        file: file.to_owned(),
-        reason,
-    })?;
-    let mut key = Zeroizing::new([0u8; 32]);
-    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(
-        password.expose_secret().as_bytes(),
-        salt,
-        iterations,
-        key.as_mut(),
-    );
-    let cipher = Aes256Gcm::new_from_slice(key.as_ref()).expect("32-byte key");
-    cipher
-        .decrypt(Nonce::from_slice(nonce), ct)
-        .map(Zeroizing::new)
-        .map_err(|_| ImportError::WrongPassword {
-            file: file.to_owned(),
-            format: FORMAT,
-        })
+    super::open_sealed(input, FORMAT, nonce, ct, |password, key| {
+        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, key);
+    })
 }
 
 /// Imports an andOTP backup, plain or encrypted.

@@ -7,9 +7,6 @@
 //! PBKDF2-HMAC-SHA256 (10,000 rounds) from the backup password; the plaintext is the
 //! `services` list.
 
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
-use age::secrecy::ExposeSecret;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -62,25 +59,9 @@ fn decrypt(enc: &str, input: &mut Input<'_>) -> Result<Zeroizing<Vec<u8>>, Impor
     if nonce.len() != 12 || ct.len() < 16 {
         return Err(bad());
     }
-    let password = (input.password)().map_err(|reason| ImportError::NoPassword {
-        file: file.to_owned(),
-        reason,
-    })?;
-    let mut key = Zeroizing::new([0u8; 32]);
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
-        password.expose_secret().as_bytes(),
-        &salt,
-        ROUNDS,
-        key.as_mut(),
-    );
-    let cipher = Aes256Gcm::new_from_slice(key.as_ref()).expect("32-byte key");
-    cipher
-        .decrypt(Nonce::from_slice(&nonce), ct.as_ref())
-        .map(Zeroizing::new)
-        .map_err(|_| ImportError::WrongPassword {
-            file: file.to_owned(),
-            format: FORMAT,
-        })
+    super::open_sealed(input, FORMAT, &nonce, &ct, |password, key| {
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, &salt, ROUNDS, key);
+    })
 }
 
 fn entries(list: &[Value], file: &str) -> Result<Imported, ImportError> {
