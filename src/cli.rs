@@ -29,6 +29,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "AUTHCLI_PASSPHRASE_FILE", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub passphrase_file: Option<PathBuf>,
 
+    /// Read the passphrase of a passphrase-protected identity file (`age -p`) from the first
+    /// line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)
+    #[arg(long, global = true, env = "AUTHCLI_IDENTITY_PASSPHRASE_FILE", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub identity_passphrase_file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -40,7 +45,9 @@ pub enum Command {
     #[command(after_help = "Examples:
   authcli init                                  # asks for a new passphrase twice
   authcli init --identity ~/.config/authcli/key.txt
-  authcli init --identity key.txt --recipient age1backupkey...")]
+  authcli init --identity key.txt --recipient age1backupkey...
+  authcli init --identity key.age --protect-identity   # the new key sealed with a passphrase
+  authcli init --identity yubikey-id.txt --recipient age1yubikey1...   # age plugins")]
     Init(InitArgs),
 
     /// Add accounts from an otpauth URI, a QR code image or a base32 secret
@@ -185,9 +192,15 @@ Examples:
 /// `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Also encrypt to this age (age1…) or SSH public key, e.g. an offline backup key; repeatable
+    /// Also encrypt to this age (age1…, or an age plugin's, e.g. age1yubikey1…) or SSH public
+    /// key, e.g. an offline backup key; repeatable
     #[arg(long = "recipient", short = 'r', value_name = "RECIPIENT")]
     pub recipients: Vec<String>,
+
+    /// Seal the new identity file with a passphrase (as `age -p` does), asked twice or taken from
+    /// `$AUTHCLI_IDENTITY_PASSPHRASE` / --identity-passphrase-file
+    #[arg(long)]
+    pub protect_identity: bool,
 }
 
 /// `add`.
@@ -453,6 +466,10 @@ pub struct RekeyArgs {
     /// Protect the vault with this age identity (created if absent) instead of a passphrase
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub to_identity: Option<PathBuf>,
+
+    /// Seal the identity that --to-identity creates with a passphrase (as `age -p` does)
+    #[arg(long, requires = "to_identity")]
+    pub protect_identity: bool,
 
     /// Also encrypt to this age (age1…) or SSH public key; repeatable
     #[arg(long, value_name = "RECIPIENT")]

@@ -47,6 +47,10 @@ pub struct Ctx {
     pub identity: Option<PathBuf>,
     /// `--passphrase-file` / `$AUTHCLI_PASSPHRASE_FILE`.
     pub passphrase_file: Option<PathBuf>,
+    /// `--identity-passphrase-file` / `$AUTHCLI_IDENTITY_PASSPHRASE_FILE`.
+    pub identity_passphrase_file: Option<PathBuf>,
+    /// age plugins' questions (PIN, touch), answered on the terminal.
+    prompts: term::Prompts,
     /// Whose recipients record (SPEC §7) applies: the vault's own, or for a copy git hands the
     /// merge driver, the vault the user works with.
     trust_path: PathBuf,
@@ -74,6 +78,8 @@ impl Ctx {
             vault_path,
             identity: cli.identity.clone(),
             passphrase_file: cli.passphrase_file.clone(),
+            identity_passphrase_file: cli.identity_passphrase_file.clone(),
+            prompts: term::Prompts::default(),
             conflict_notice: std::cell::Cell::new(true),
             passphrase_cache: std::cell::OnceCell::new(),
             config: std::cell::OnceCell::new(),
@@ -89,6 +95,8 @@ impl Ctx {
             vault_path: path,
             identity: self.identity.clone(),
             passphrase_file: self.passphrase_file.clone(),
+            identity_passphrase_file: self.identity_passphrase_file.clone(),
+            prompts: self.prompts.clone(),
             trust_path: self.trust_path.clone(),
             conflict_notice: std::cell::Cell::new(false),
             passphrase_cache: std::cell::OnceCell::new(),
@@ -135,28 +143,55 @@ impl Ctx {
 
     /// Asks (or reads) without looking at the remembered passphrase.
     pub fn passphrase_uncached(&self, prompt: &str) -> Result<SecretString> {
-        if let Some(p) = std::env::var_os("AUTHCLI_PASSPHRASE") {
-            let p = p
-                .into_string()
-                .map_err(|_| UnlockError("AUTHCLI_PASSPHRASE is not valid UTF-8".into()))?;
-            return non_empty(&Zeroizing::new(p), "AUTHCLI_PASSPHRASE");
-        }
-        if let Some(file) = &self.passphrase_file {
-            return read_passphrase_file(file);
-        }
-        if !term::interactive() {
-            return Err(UnlockError(format!(
-                "no terminal to ask for the passphrase of {}; set AUTHCLI_PASSPHRASE_FILE or use --passphrase-file",
-                self.vault_path.display()
+        secret_from("AUTHCLI_PASSPHRASE", self.passphrase_file.as_deref(), prompt)?.ok_or_else(
+            || {
+                UnlockError(format!(
+                    "no terminal to ask for the passphrase of {}; set AUTHCLI_PASSPHRASE_FILE or use --passphrase-file",
+                    self.vault_path.display()
+                ))
+                .into()
+            },
+        )
+    }
+
+    /// The passphrase of a sealed identity file: `$AUTHCLI_IDENTITY_PASSPHRASE`, the identity
+    /// passphrase file, else a hidden prompt.
+    pub fn identity_passphrase(&self, id_path: &Path) -> Result<SecretString> {
+        let prompt = format!("Passphrase for identity {}: ", id_path.display());
+        secret_from(
+            "AUTHCLI_IDENTITY_PASSPHRASE",
+            self.identity_passphrase_file.as_deref(),
+            &prompt,
+        )?
+        .ok_or_else(|| {
+            UnlockError(
+                "no terminal to ask for its passphrase; set AUTHCLI_IDENTITY_PASSPHRASE_FILE or use --identity-passphrase-file".into(),
+            )
+            .into()
+        })
+    }
+
+    /// Loads an identity file: a sealed one asks for its passphrase, a plugin's asks on the
+    /// terminal through age's callbacks.
+    pub fn load_identity(&self, id_path: &Path) -> Result<vault::IdentityFile, VaultError> {
+        let ask = || {
+            self.identity_passphrase(id_path)
+                .map_err(|e| format!("{e:#}"))
+        };
+        vault::load_identity(id_path, &ask, self.prompts.clone())
+    }
+
+    /// A plugin's failure without a terminal to answer it, as one clear line.
+    fn explain_plugin(&self, e: VaultError) -> anyhow::Error {
+        if matches!(e, VaultError::Plugin { .. }) && self.prompts.unanswered() {
+            let id = self.identity.as_deref().unwrap_or(Path::new("?"));
+            return UnlockError(format!(
+                "the age plugin of identity {} asks for a PIN or a touch, and there is no terminal to answer it; run the command in a terminal, or `authcli unlock` first",
+                id.display()
             ))
-            .into());
+            .into();
         }
-        let p = term::prompt_hidden(prompt).map_err(|e| {
-            UnlockError(format!(
-                "cannot ask for the passphrase ({e}); set AUTHCLI_PASSPHRASE_FILE or use --passphrase-file"
-            ))
-        })?;
-        non_empty(&p, "the passphrase")
+        e.into()
     }
 
     /// Opens the vault for reading (no lock: writers replace it atomically).
@@ -181,28 +216,34 @@ impl Ctx {
         if self.conflict_notice.get() {
             notice_conflict_copies(path);
         }
-        let (key, write_key, plain) = if vault::is_passphrase_vault(path, &bytes)? {
-            let from_agent = if self.passphrase_cache.get().is_none() {
-                self.through_agent(&bytes)?
+        let passphrase_vault = vault::is_passphrase_vault(path, &bytes)?;
+        // The agent first: it holds the file key (SPEC §6), so no scrypt run, no identity
+        // passphrase, no touch of a hardware key.
+        let from_agent = if self.passphrase_cache.get().is_none() {
+            self.through_agent(&bytes)?
+        } else {
+            None
+        };
+        let (key, write_key, plain) = if let Some((key, plain)) = from_agent {
+            let write_key = if passphrase_vault {
+                WriteKey::Agent
             } else {
-                None
+                WriteKey::Recipients
             };
-            if let Some((key, plain)) = from_agent {
-                (key, WriteKey::Agent, plain)
-            } else {
-                // Before the prompt: a broken config file is one clear error, not a surprise.
-                self.config()?;
-                let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
-                let key = Key::Passphrase(p.clone());
-                let plain = vault::decrypt(path, &bytes, &key)?;
-                // Acted on only once the command has succeeded.
-                self.start_agent
-                    .set(self.config.get().is_some_and(|c| c.unlock_by_default));
-                (key, WriteKey::Passphrase(p), plain)
-            }
+            (key, write_key, plain)
+        } else if passphrase_vault {
+            // Before the prompt: a broken config file is one clear error, not a surprise.
+            self.config()?;
+            let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+            let key = Key::Passphrase(p.clone());
+            let plain = vault::decrypt(path, &bytes, &key)?;
+            // Acted on only once the command has succeeded.
+            self.start_agent
+                .set(self.config.get().is_some_and(|c| c.unlock_by_default));
+            (key, WriteKey::Passphrase(p), plain)
         } else {
             let key = self.identity_key(path)?;
-            let plain = vault::decrypt(path, &bytes, &key)?;
+            let plain = vault::decrypt(path, &bytes, &key).map_err(|e| self.explain_plugin(e))?;
             (key, WriteKey::Recipients, plain)
         };
         let vault = vault::parse(path, &plain)?;
@@ -235,7 +276,7 @@ impl Ctx {
         let Some(id_path) = &self.identity else {
             return Err(VaultError::NeedIdentity(path.to_owned()).into());
         };
-        let ids = vault::load_identity(id_path)?;
+        let ids = self.load_identity(id_path)?;
         warn_if_readable_by_others(id_path);
         Ok(Key::Identities {
             identities: ids.identities,
@@ -271,7 +312,8 @@ impl Ctx {
                 }
             }
         } else {
-            vault::decrypt(path, &bytes, &self.identity_key(path)?)?
+            vault::decrypt(path, &bytes, &self.identity_key(path)?)
+                .map_err(|e| self.explain_plugin(e))?
         };
         Ok(vault::parse(path, &plain)?)
     }
@@ -385,6 +427,26 @@ enum WriteKey {
     Agent,
 }
 
+/// A secret from its sources, first found: the environment variable `env`, the first line of
+/// `file`, else a hidden prompt on the terminal; `None` when there is no terminal.
+fn secret_from(env: &str, file: Option<&Path>, prompt: &str) -> Result<Option<SecretString>> {
+    if let Some(p) = std::env::var_os(env) {
+        let p = p
+            .into_string()
+            .map_err(|_| UnlockError(format!("{env} is not valid UTF-8")))?;
+        return non_empty(&Zeroizing::new(p), env).map(Some);
+    }
+    if let Some(file) = file {
+        return read_passphrase_file(file).map(Some);
+    }
+    if !term::interactive() {
+        return Ok(None);
+    }
+    let p = term::prompt_hidden(prompt)
+        .map_err(|e| UnlockError(format!("cannot ask for the passphrase ({e})")))?;
+    non_empty(&p, "the passphrase").map(Some)
+}
+
 fn non_empty(p: &Zeroizing<String>, what: &str) -> Result<SecretString> {
     if p.is_empty() {
         return Err(UnlockError(format!("{what} is empty")).into());
@@ -475,9 +537,14 @@ impl Session {
         };
         self.vault.assign_ids();
         let plain = vault::serialize(&self.vault);
-        let bytes = vault::encrypt(plain.as_bytes(), &protection)?;
+        let (bytes, file_key) = vault::encrypt_keeping_key(plain.as_bytes(), &protection)?;
         vault::write_atomic(&self.path, &bytes)?;
         self.bytes = bytes;
+        if let (WriteKey::Recipients, Some(k)) = (&self.write_key, file_key) {
+            // A key-based vault's agent holds the new file key, so the next command needs no
+            // identity passphrase or touch either (no agent: nothing happens).
+            crate::agent::client::keep(&self.path, &k);
+        }
         Ok(())
     }
 

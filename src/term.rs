@@ -56,3 +56,66 @@ pub fn wait_enter(prompt: &str) -> io::Result<bool> {
     io::BufReader::new(r).read_line(&mut line)?;
     Ok(!line.trim().eq_ignore_ascii_case("q"))
 }
+
+/// age's callbacks for plugins (a hardware key asking for its PIN or a touch), answered on
+/// the terminal. Without one, a request goes unanswered and [`Prompts::unanswered`] says so,
+/// for one clear error in place of the plugin's own.
+#[derive(Clone, Default)]
+pub struct Prompts {
+    unanswered: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Prompts {
+    /// Whether a plugin asked for something while there was no terminal to answer it.
+    pub fn unanswered(&self) -> bool {
+        self.unanswered.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn person(&self) -> bool {
+        let here = interactive();
+        if !here {
+            self.unanswered
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        here
+    }
+}
+
+impl age::Callbacks for Prompts {
+    fn display_message(&self, message: &str) {
+        eprintln!("{}", crate::text::one_line(message));
+    }
+
+    fn confirm(&self, message: &str, yes: &str, no: Option<&str>) -> Option<bool> {
+        if !self.person() {
+            return None;
+        }
+        let (r, mut w) = open_tty().ok()?;
+        let no = no.unwrap_or("no");
+        write!(w, "{} [{yes}/{no}] ", crate::text::one_line(message)).ok()?;
+        w.flush().ok()?;
+        let mut line = String::new();
+        io::BufReader::new(r).read_line(&mut line).ok()?;
+        Some(line.trim().eq_ignore_ascii_case(yes) || line.trim().eq_ignore_ascii_case("y"))
+    }
+
+    fn request_public_string(&self, description: &str) -> Option<String> {
+        if !self.person() {
+            return None;
+        }
+        let (r, mut w) = open_tty().ok()?;
+        write!(w, "{}: ", crate::text::one_line(description)).ok()?;
+        w.flush().ok()?;
+        let mut line = String::new();
+        io::BufReader::new(r).read_line(&mut line).ok()?;
+        Some(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+
+    fn request_passphrase(&self, description: &str) -> Option<age::secrecy::SecretString> {
+        if !self.person() {
+            return None;
+        }
+        let p = prompt_hidden(&format!("{}: ", crate::text::one_line(description))).ok()?;
+        Some(age::secrecy::SecretString::from(p.to_string()))
+    }
+}

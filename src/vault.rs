@@ -99,6 +99,15 @@ pub enum VaultError {
         /// What is wrong.
         reason: String,
     },
+    /// An age plugin (a hardware key) could not unwrap the vault's key: missing from `PATH`,
+    /// no PIN or touch, or its own error.
+    #[error("could not open {} with the age plugin: {detail}", .path.display())]
+    Plugin {
+        /// The vault.
+        path: PathBuf,
+        /// What the plugin or age said.
+        detail: String,
+    },
     /// A newer authcli wrote this vault.
     #[error("{} was written by a newer authcli (vault version {version}, this program knows {VERSION}); upgrade authcli — the vault was left untouched", .path.display())]
     NewerVersion {
@@ -131,6 +140,7 @@ impl VaultError {
                 | Self::NeedPassphrase(_)
                 | Self::NeedIdentity(_)
                 | Self::BadIdentity { .. }
+                | Self::Plugin { .. }
         )
     }
 }

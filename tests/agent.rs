@@ -520,7 +520,7 @@ fn slow_silent_and_malformed_clients_hold_up_nobody() {
     // Malformed and foreign requests get an error line, never a crash.
     for (line, want) in [
         (
-            "{\"v\":3,\"op\":\"code\",\"query\":\"example\"}\n",
+            "{\"v\":4,\"op\":\"code\",\"query\":\"example\"}\n",
             "bad-request",
         ),
         (
@@ -529,7 +529,7 @@ fn slow_silent_and_malformed_clients_hold_up_nobody() {
         ),
         ("\u{1}\u{2}not json at all\n", "malformed request"),
         (
-            "{\"v\":3,\"op\":\"wrap\",\"file_key\":\"AAAA\"}\n",
+            "{\"v\":4,\"op\":\"wrap\",\"file_key\":\"AAAA\"}\n",
             "16 bytes",
         ),
     ] {

@@ -652,7 +652,7 @@ fn bad_secret_input_never_echoes_the_secret() {
 
 /// Encrypts `toml` to the env's identity, as a vault written by someone else would be.
 fn craft_vault(env: &Env, toml: &str) -> Vec<u8> {
-    let ids = authcli::vault::load_identity(&env.key).unwrap();
+    let ids = authcli::vault::load_identity_without_asking(&env.key).unwrap();
     authcli::vault::encrypt(
         toml.as_bytes(),
         &authcli::vault::Protection::Recipients(ids.recipients()),
@@ -666,7 +666,7 @@ fn bad_vault_files_are_refused_and_left_untouched() {
     let env = Env::with_key_vault();
     env.add_secret("a", "JBSWY3DPEHPK3PXP", &["--issuer", "Example"]);
     let good = env.vault_bytes();
-    let recipients = authcli::vault::load_identity(&env.key)
+    let recipients = authcli::vault::load_identity_without_asking(&env.key)
         .unwrap()
         .recipients();
     let header_end = good.windows(4).position(|w| w == b"\n---").unwrap();

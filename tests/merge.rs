@@ -50,7 +50,7 @@ fn accounts(env: &Env, vault: &Path) -> BTreeMap<String, Option<u64>> {
 
 /// The decrypted vault at `vault`, through the library.
 fn decrypted(env: &Env, vault: &Path) -> String {
-    let ids = authcli::vault::load_identity(&env.key).unwrap();
+    let ids = authcli::vault::load_identity_without_asking(&env.key).unwrap();
     let key = authcli::vault::Key::Identities {
         identities: ids.identities,
         source: env.key.clone(),
@@ -206,7 +206,7 @@ fn merging_either_way_gives_the_same_accounts() {
 #[test]
 fn version_1_copies_merge_account_by_account() {
     let env = Env::with_key_vault();
-    let ids = authcli::vault::load_identity(&env.key).unwrap();
+    let ids = authcli::vault::load_identity_without_asking(&env.key).unwrap();
     let recipients = ids.recipients();
     let toml = format!(
         "version = 1\nrecipients = [\"{}\"]\n\n[[accounts]]\nname = \"a\"\ntype = \"totp\"\nsecret = \"{}\"\nadded = 2026-01-01T00:00:00Z\n\n[[accounts]]\nname = \"t\"\ntype = \"hotp\"\nsecret = \"{}\"\ncounter = 3\n",
@@ -251,7 +251,7 @@ fn version_1_copies_merge_account_by_account() {
 fn a_copy_to_other_recipients_is_read_but_never_written_to_them() {
     let env = Env::with_key_vault();
     env.add_secret("a", S[0], &[]);
-    let mine = authcli::vault::load_identity(&env.key)
+    let mine = authcli::vault::load_identity_without_asking(&env.key)
         .unwrap()
         .recipients();
     let mallory = age::x25519::Identity::generate().to_public().to_string();

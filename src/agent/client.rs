@@ -62,6 +62,17 @@ pub fn end(vault: &Path) -> Result<bool, AgentError> {
     Ok(answered)
 }
 
+/// Hands the agent of the vault at `vault`, if one runs, the file key of the vault as just
+/// written (a key-based vault: the agent checks it against the file, then holds it). Quiet:
+/// without an agent the next command simply asks the identity again.
+pub fn keep(vault: &Path, key: &FileKey) {
+    if let Some(agent) = AgentKey::for_vault(vault) {
+        let _ = agent.ask(Op::Keep {
+            file_key: encode_file_key(key),
+        });
+    }
+}
+
 /// A failed request is "not mine": the caller goes on to the next source of the key. Only a
 /// real fault (not an absent agent) is worth a warning.
 fn warn(e: &AgentError) {

@@ -34,9 +34,10 @@ pub struct KeyStore {
 }
 
 impl KeyStore {
-    /// Holds `passphrase` (at most [`MAX_PASSPHRASE`] bytes) in a new locked buffer.
-    pub fn new(passphrase: &SecretString) -> Result<Self, String> {
-        let pass = passphrase.expose_secret().as_bytes();
+    /// Holds `passphrase` (at most [`MAX_PASSPHRASE`] bytes) in a new locked buffer; `None`
+    /// for a key-based vault's agent, which holds file keys only.
+    pub fn new(passphrase: Option<&SecretString>) -> Result<Self, String> {
+        let pass = passphrase.map_or(&[][..], |p| p.expose_secret().as_bytes());
         if pass.len() > MAX_PASSPHRASE {
             return Err(format!(
                 "the passphrase is longer than {MAX_PASSPHRASE} bytes; the agent cannot hold it"
@@ -58,10 +59,14 @@ impl KeyStore {
         })
     }
 
-    /// The passphrase, as age takes it (a transient copy, zeroized when dropped).
-    pub fn passphrase(&self) -> SecretString {
+    /// The passphrase, as age takes it (a transient copy, zeroized when dropped); `None` when
+    /// the agent holds file keys only.
+    pub fn passphrase(&self) -> Option<SecretString> {
+        if self.passphrase_len == 0 {
+            return None;
+        }
         let text = String::from_utf8_lossy(&self.buf[..self.passphrase_len]).into_owned();
-        SecretString::from(text)
+        Some(SecretString::from(text))
     }
 
     /// The file key remembered for a stanza.
@@ -154,8 +159,8 @@ mod tests {
 
     #[test]
     fn keeps_keys_by_digest_and_forgets_the_oldest() {
-        let mut s = KeyStore::new(&SecretString::from("pass".to_owned())).unwrap();
-        assert_eq!(s.passphrase().expose_secret(), "pass");
+        let mut s = KeyStore::new(Some(&SecretString::from("pass".to_owned()))).unwrap();
+        assert_eq!(s.passphrase().unwrap().expose_secret(), "pass");
         for i in 0..=KEY_SLOTS {
             let key = FileKey::init_with_mut(|k| k.fill(u8::try_from(i).unwrap()));
             s.put([u8::try_from(i).unwrap(); 32], &key);
@@ -165,12 +170,12 @@ mod tests {
         assert_eq!(s.get(&[1; 32]).unwrap().expose_secret(), &[1u8; 16]);
         let last = u8::try_from(KEY_SLOTS).unwrap();
         assert_eq!(s.get(&[last; 32]).unwrap().expose_secret(), &[last; 16]);
-        assert_eq!(s.passphrase().expose_secret(), "pass");
+        assert_eq!(s.passphrase().unwrap().expose_secret(), "pass");
     }
 
     #[test]
     fn refuses_a_passphrase_it_cannot_hold() {
         let long = "x".repeat(MAX_PASSPHRASE + 1);
-        assert!(KeyStore::new(&SecretString::from(long)).is_err());
+        assert!(KeyStore::new(Some(&SecretString::from(long))).is_err());
     }
 }

@@ -19,7 +19,7 @@ use super::AgentError;
 
 /// The protocol version spoken here. Version 3 is the key agent; an agent of another version
 /// answers `bad-request`, and the client then unlocks as if there were no agent.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The longest request or reply line accepted (a header has a few stanzas of ~100 bytes).
 pub const MAX_LINE: u64 = 64 << 10;
@@ -63,6 +63,12 @@ pub enum Op {
         /// The file key, base64.
         file_key: Zeroizing<String>,
     },
+    /// Hold this file key, which the agent first checks against the vault file as it is now
+    /// (a key-based vault's agent, after a write or an unwrap by the identity): [`Body::Kept`].
+    Keep {
+        /// The file key, base64.
+        file_key: Zeroizing<String>,
+    },
     /// Which vault, until when, whether memory is locked.
     Status,
     /// Exit now.
@@ -96,6 +102,8 @@ pub enum Body {
         /// Whether its key memory is locked (kept out of swap), in a few words.
         memory: String,
     },
+    /// For `keep`.
+    Kept,
     /// For `lock`.
     Locked,
     /// Anything refused.
@@ -315,6 +323,9 @@ mod tests {
             Op::Wrap {
                 file_key: Zeroizing::new("AAAAAAAAAAAAAAAAAAAAAA==".into()),
             },
+            Op::Keep {
+                file_key: Zeroizing::new("AAAAAAAAAAAAAAAAAAAAAA==".into()),
+            },
             Op::Status,
             Op::Lock,
         ];
@@ -323,15 +334,15 @@ mod tests {
             assert_eq!(parse_request(&line.0).unwrap().op, op);
         }
         let line = json_line(&Reply::new(Body::NotMine)).unwrap();
-        assert_eq!(&line.0[..], b"{\"v\":3,\"reply\":\"not-mine\"}\n");
+        assert_eq!(&line.0[..], b"{\"v\":4,\"reply\":\"not-mine\"}\n");
     }
 
     #[test]
     fn malformed_and_foreign_requests_get_an_error_reply() {
         for bad in [
             &b"{"[..],
-            b"{\"v\":3,\"op\":\"code\",\"query\":\"x\"}",
-            b"{\"v\":3,\"op\":\"unwrap\",\"stanzas\":[],\"extra\":1}",
+            b"{\"v\":4,\"op\":\"code\",\"query\":\"x\"}",
+            b"{\"v\":4,\"op\":\"unwrap\",\"stanzas\":[],\"extra\":1}",
             b"\xff\xfe",
         ] {
             let e = parse_request(bad).unwrap_err();

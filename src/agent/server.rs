@@ -53,10 +53,13 @@ pub fn unwrap(
     if let Some(key) = store.get(&d) {
         return Ok(Some(key));
     }
-    if !matches!(stanzas, [s] if s.tag == "scrypt") {
+    let Some(pass) = store
+        .passphrase()
+        .filter(|_| matches!(stanzas, [s] if s.tag == "scrypt"))
+    else {
         return Ok(None);
-    }
-    let mut id = age::scrypt::Identity::new(store.passphrase());
+    };
+    let mut id = age::scrypt::Identity::new(pass);
     id.set_max_work_factor(SCRYPT_MAX_WORK_FACTOR);
     match age::Identity::unwrap_stanzas(&id, stanzas) {
         Some(Ok(key)) => {
@@ -71,7 +74,12 @@ pub fn unwrap(
 /// Wraps a file key under the held passphrase (one scrypt run at authcli's work factor), and
 /// remembers it for the stanza, so the file written with it opens without scrypt.
 pub fn wrap(store: &mut KeyStore, key: &FileKey) -> Result<Stanza, age::EncryptError> {
-    let mut r = age::scrypt::Recipient::new(store.passphrase());
+    let Some(pass) = store.passphrase() else {
+        return Err(age::EncryptError::Io(std::io::Error::other(
+            "this agent holds a key-based vault's file key, not a passphrase",
+        )));
+    };
+    let mut r = age::scrypt::Recipient::new(pass);
     r.set_work_factor(SCRYPT_WORK_FACTOR);
     let (mut stanzas, _) = r.wrap_file_key(key)?;
     store.put(digest(&stanzas), key);
@@ -97,6 +105,30 @@ pub fn check(store: KeyStore, bytes: &[u8]) -> (KeyStore, Result<(), age::Decryp
         .and_then(|d| d.decrypt(std::iter::once(&held as &dyn age::Identity)))
         .map(drop);
     (held.0.into_inner(), result)
+}
+
+/// Holds `key` for the header of the vault whose bytes these are, once age has checked the
+/// header's MAC with it (so only the key that really opens the file is kept); the payload is
+/// never decrypted.
+pub fn keep(store: &mut KeyStore, bytes: &[u8], key: &FileKey) -> Result<(), age::DecryptError> {
+    struct Given<'a>(&'a FileKey, std::cell::Cell<Option<StanzaDigest>>);
+    impl age::Identity for Given<'_> {
+        fn unwrap_stanza(&self, s: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+            self.unwrap_stanzas(std::slice::from_ref(s))
+        }
+        fn unwrap_stanzas(&self, s: &[Stanza]) -> Option<Result<FileKey, age::DecryptError>> {
+            self.1.set(Some(digest(s)));
+            Some(Ok(FileKey::init_with_mut(|k| {
+                k.copy_from_slice(age_core::secrecy::ExposeSecret::expose_secret(self.0));
+            })))
+        }
+    }
+    let given = Given(key, std::cell::Cell::new(None));
+    age::Decryptor::new_buffered(bytes)?.decrypt(std::iter::once(&given as &dyn age::Identity))?;
+    if let Some(d) = given.1.get() {
+        store.put(d, key);
+    }
+    Ok(())
 }
 
 /// A running agent's state.
@@ -149,6 +181,25 @@ impl Agent {
                     Err(e) => return Reply::error(ErrorKind::Failed, e.to_string()),
                 }
             }
+            Op::Keep { file_key } => {
+                let Some(key) = decode_file_key(file_key) else {
+                    return Reply::error(ErrorKind::BadRequest, "a file key is 16 bytes");
+                };
+                let checked = std::fs::read(&self.vault)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        keep(&mut self.store, &bytes, &key).map_err(|e| e.to_string())
+                    });
+                match checked {
+                    Ok(()) => Body::Kept,
+                    Err(e) => {
+                        return Reply::error(
+                            ErrorKind::Failed,
+                            format!("that key does not open the vault: {e}"),
+                        );
+                    }
+                }
+            }
             Op::Status => Body::Status {
                 vault: self.vault.clone(),
                 until: self.until,
@@ -199,7 +250,7 @@ mod tests {
     use age_core::secrecy::ExposeSecret;
 
     fn store(pass: &str) -> KeyStore {
-        KeyStore::new(&SecretString::from(pass.to_owned())).unwrap()
+        KeyStore::new(Some(&SecretString::from(pass.to_owned()))).unwrap()
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn offer_to_create(ctx: &Ctx, not_found: anyhow::Error) -> Result<()> {
     if !term::confirm(&q, true).context("could not ask on the terminal")? {
         return Err(not_found);
     }
-    super::init::create(ctx, &[])
+    super::init::create(ctx, &[], false)
 }
 
 /// Everything the sources yield, validated, before the vault is touched.

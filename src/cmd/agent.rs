@@ -132,6 +132,7 @@ mod running {
     use age::secrecy::{ExposeSecret, SecretString};
     use anyhow::{Context, Result, bail};
     use serde_json::json;
+    use zeroize::Zeroizing;
 
     use super::{datetime, human};
     use crate::agent::hardening::{self, KeyStore};
@@ -147,16 +148,17 @@ mod running {
     pub(super) fn unlock(ctx: &Ctx, duration: Duration) -> Result<()> {
         let path = &ctx.vault_path;
         let bytes = vault::read(path)?;
-        if !vault::is_passphrase_vault(path, &bytes)? {
-            eprintln!(
-                "{} is key-based: it opens with its identity file and no passphrase, so it needs no agent",
-                path.display()
-            );
-            return Ok(());
-        }
         let canonical = agent::canonical_vault(path)
             .with_context(|| format!("could not resolve {}", path.display()))?;
-        let passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+        let secret = if vault::is_passphrase_vault(path, &bytes)? {
+            let passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+            hand(Some(passphrase.expose_secret()), None)
+        } else {
+            let Some(key) = key_for_agent(ctx, &bytes)? else {
+                return Ok(());
+            };
+            hand(None, Some(&key))
+        };
         // An agent already running for this vault is replaced by the new one.
         crate::agent::client::end(&ctx.vault_path)?;
         let exe = std::env::current_exe().context("could not find the authcli binary")?;
@@ -168,7 +170,7 @@ mod running {
             .env_remove("AUTHCLI_PASSPHRASE")
             .env_remove("AUTHCLI_PASSPHRASE_FILE")
             .current_dir("/");
-        let started = crate::detached::start(cmd, passphrase.expose_secret(), READY_TIMEOUT);
+        let started = crate::detached::start(cmd, &secret, READY_TIMEOUT);
         let (mut child, answer) = match started {
             Ok(crate::detached::Started { child, answer }) => (child, answer),
             Err(e) => bail!("the agent {e}"),
@@ -200,34 +202,102 @@ mod running {
         }
     }
 
-    /// Reads the passphrase from stdin and checks it against the vault: the key store.
+    /// A key-based vault's file key, unwrapped by its identity (the one PIN, touch or identity
+    /// passphrase of the unlock period), for the agent to hold; `None` when the identity is a
+    /// plain key file, which asks nothing and so needs no agent.
+    fn key_for_agent(ctx: &Ctx, bytes: &[u8]) -> Result<Option<Zeroizing<String>>> {
+        let path = &ctx.vault_path;
+        let Some(id_path) = &ctx.identity else {
+            return Err(VaultError::NeedIdentity(path.clone()).into());
+        };
+        let ids = ctx.load_identity(id_path)?;
+        if !ids.asks {
+            eprintln!(
+                "{} is key-based and its identity {} asks nothing (no passphrase, no plugin), so it needs no agent",
+                path.display(),
+                id_path.display()
+            );
+            return Ok(None);
+        }
+        let key = vault::Key::Identities {
+            identities: ids.identities,
+            source: id_path.clone(),
+        };
+        let file_key = vault::file_key(path, bytes, &key).map_err(|e| ctx.explain_plugin(e))?;
+        eprintln!(
+            "the agent holds the vault's file key: until it ends, any program running as you can read the vault without {}",
+            id_path.display()
+        );
+        Ok(Some(crate::agent::protocol::encode_file_key(&file_key)))
+    }
+
+    /// What `unlock` hands the agent on stdin: the passphrase, or a key-based vault's file key.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Given {
+        passphrase: Option<Zeroizing<String>>,
+        file_key: Option<Zeroizing<String>>,
+    }
+
+    /// [`Given`] as one JSON line, with no copy of the secret left behind.
+    fn hand(passphrase: Option<&str>, file_key: Option<&str>) -> Zeroizing<String> {
+        #[derive(serde::Serialize)]
+        struct Hand<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            passphrase: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            file_key: Option<&'a str>,
+        }
+        let mut out = Zeroizing::new(Vec::with_capacity(128));
+        let _ = serde_json::to_writer(
+            &mut *out,
+            &Hand {
+                passphrase,
+                file_key,
+            },
+        );
+        Zeroizing::new(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// Reads the passphrase or file key from stdin and checks it against the vault: the key
+    /// store.
     fn load(ctx: &Ctx) -> Result<KeyStore> {
         let path = &ctx.vault_path;
         let input = crate::cmd::read_stdin_limited(64 * 1024)?;
-        let text = std::str::from_utf8(&input).context("the passphrase is not UTF-8")?;
-        let text = text.trim_end_matches(['\r', '\n']);
-        if text.is_empty() {
-            return Err(UnlockError("no passphrase on stdin".into()).into());
-        }
-        let store = KeyStore::new(&SecretString::from(text.to_owned())).map_err(UnlockError)?;
+        let given: Given = serde_json::from_slice(&input)
+            .map_err(|_| UnlockError("malformed key material on stdin".into()))?;
         let bytes = vault::read(path)?;
-        if !vault::is_passphrase_vault(path, &bytes)? {
-            bail!("{} is not a passphrase vault", path.display());
-        }
-        let (store, checked) = server::check(store, &bytes);
+        let checked = match (&given.passphrase, &given.file_key) {
+            (Some(p), None) if !p.is_empty() => {
+                let store =
+                    KeyStore::new(Some(&SecretString::from(p.to_string()))).map_err(UnlockError)?;
+                if !vault::is_passphrase_vault(path, &bytes)? {
+                    bail!("{} is not a passphrase vault", path.display());
+                }
+                server::check(store, &bytes)
+            }
+            (None, Some(k)) => {
+                let key = crate::agent::protocol::decode_file_key(k)
+                    .ok_or_else(|| UnlockError("a file key is 16 bytes".into()))?;
+                let mut store = KeyStore::new(None).map_err(UnlockError)?;
+                let kept = server::keep(&mut store, &bytes, &key);
+                (store, kept)
+            }
+            _ => return Err(UnlockError("no passphrase or file key on stdin".into()).into()),
+        };
         match checked {
-            Ok(()) => Ok(store),
-            Err(age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed) => {
+            (store, Ok(())) => Ok(store),
+            (_, Err(age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed)) => {
                 Err(VaultError::WrongPassphrase(path.clone()).into())
             }
-            Err(age::DecryptError::ExcessiveWork { required, .. }) => {
+            (_, Err(age::DecryptError::ExcessiveWork { required, .. })) => {
                 Err(VaultError::ExcessiveWork {
                     path: path.clone(),
                     required,
                 }
                 .into())
             }
-            Err(e) => Err(VaultError::Corrupt {
+            (_, Err(e)) => Err(VaultError::Corrupt {
                 path: path.clone(),
                 detail: e.to_string(),
             }

@@ -1,5 +1,7 @@
 //! `init`: create a passphrase vault, or a key-based one with `--identity`.
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 
 use super::{Ctx, UnlockError};
@@ -9,11 +11,16 @@ use crate::vault::{self, Protection, Vault, VaultError};
 
 /// Runs `init`.
 pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
-    create(ctx, &args.recipients)
+    if args.protect_identity && ctx.identity.is_none() {
+        bail!(
+            "--protect-identity seals the identity file of a key-based vault: add --identity FILE"
+        );
+    }
+    create(ctx, &args.recipients, args.protect_identity)
 }
 
 /// Creates a new, empty vault at `ctx.vault_path` (shared with `add`'s offer to create one).
-pub fn create(ctx: &Ctx, extra_recipients: &[String]) -> Result<()> {
+pub fn create(ctx: &Ctx, extra_recipients: &[String], protect: bool) -> Result<()> {
     let path = &ctx.vault_path;
     let _lock = vault::lock(path)?;
     if path.exists() {
@@ -21,18 +28,7 @@ pub fn create(ctx: &Ctx, extra_recipients: &[String]) -> Result<()> {
     }
     let mut v = Vault::default();
     let protection = if let Some(id_path) = &ctx.identity {
-        let mut recipients = if id_path.exists() {
-            let ids = vault::load_identity(id_path)?;
-            eprintln!("using identity {}", id_path.display());
-            ids.recipients()
-        } else {
-            let r = vault::generate_identity(id_path)?;
-            eprintln!(
-                "created identity {} — back it up: it is the key to your vault",
-                id_path.display()
-            );
-            vec![r]
-        };
+        let mut recipients = identity_recipients(ctx, id_path, protect)?;
         for r in extra_recipients {
             vault::parse_recipient(r).map_err(anyhow::Error::msg)?;
             if !recipients.contains(r) {
@@ -68,6 +64,79 @@ pub fn create(ctx: &Ctx, extra_recipients: &[String]) -> Result<()> {
     })?;
     eprintln!("created vault {}", path.display());
     Ok(())
+}
+
+/// The recipients of the identity at `id_path` for a vault to be encrypted to: an existing
+/// identity file's (a plugin's from its `# recipient:` comment), or a new X25519 key's, made
+/// there and sealed with a passphrase when `protect`.
+pub fn identity_recipients(ctx: &Ctx, id_path: &Path, protect: bool) -> Result<Vec<String>> {
+    if id_path.exists() {
+        if protect {
+            bail!(
+                "{} exists; --protect-identity seals only a new identity (seal this one with `age -p`)",
+                id_path.display()
+            );
+        }
+        let ids = ctx.load_identity(id_path)?;
+        let recipients = ids.recipients();
+        if recipients.is_empty() {
+            bail!(
+                "cannot tell the recipient of the plugin identity in {}; give it with --recipient age1… (the plugin prints it when it makes the identity)",
+                id_path.display()
+            );
+        }
+        eprintln!("using identity {}", id_path.display());
+        return Ok(recipients);
+    }
+    let seal = if protect {
+        Some(new_identity_passphrase(ctx, id_path)?)
+    } else {
+        None
+    };
+    let r = vault::generate_identity(id_path, seal)?;
+    eprintln!(
+        "created identity {}{} — back it up: it is the key to your vault",
+        id_path.display(),
+        if protect {
+            " (sealed with its passphrase)"
+        } else {
+            ""
+        }
+    );
+    Ok(vec![r])
+}
+
+/// A new passphrase for an identity file: `$AUTHCLI_IDENTITY_PASSPHRASE`, the identity
+/// passphrase file, else asked twice.
+fn new_identity_passphrase(ctx: &Ctx, id_path: &Path) -> Result<age::secrecy::SecretString> {
+    use age::secrecy::ExposeSecret;
+    if std::env::var_os("AUTHCLI_IDENTITY_PASSPHRASE").is_some()
+        || ctx.identity_passphrase_file.is_some()
+    {
+        return ctx.identity_passphrase(id_path);
+    }
+    if !term::interactive() {
+        return Err(UnlockError(
+            "no terminal to ask for the identity's new passphrase; set AUTHCLI_IDENTITY_PASSPHRASE_FILE or use --identity-passphrase-file".into(),
+        )
+        .into());
+    }
+    let ask = |prompt: &str| {
+        let p = term::prompt_hidden(prompt)
+            .map_err(|e| UnlockError(format!("cannot ask for the passphrase ({e})")))?;
+        super::non_empty(&p, "the passphrase")
+    };
+    loop {
+        let a = ask(&format!(
+            "New passphrase for identity {}: ",
+            id_path.display()
+        ))?;
+        let b = ask("Repeat it: ")?;
+        if a.expose_secret() == b.expose_secret() {
+            return Ok(a);
+        }
+        eprintln!("the two passphrases differ; try again");
+    }
 }
 
 fn new_passphrase(ctx: &Ctx) -> Result<age::secrecy::SecretString> {

@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
         return to_passphrase(session, args);
     }
 
-    let mut recipients = starting_recipients(&session, args)?;
+    let mut recipients = starting_recipients(ctx, &session, args)?;
     let before = recipients.clone();
     for r in &args.add_recipient {
         vault::parse_recipient(r).map_err(anyhow::Error::msg)?;
@@ -80,7 +80,8 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
         crate::trust::save(&path, &trusted).context("could not record the trusted recipients")?;
     }
     if let (false, Some(id)) = (session.is_passphrase(), &ctx.identity)
-        && let Ok(ids) = vault::load_identity(id)
+        // Without asking again: a sealed identity is not checked.
+        && let Ok(ids) = vault::load_identity_without_asking(id)
         && !ids.recipients().iter().any(|r| recipients.contains(r))
     {
         eprintln!(
@@ -128,7 +129,11 @@ fn to_passphrase(mut session: super::Session, args: &RekeyArgs) -> Result<()> {
     Ok(())
 }
 
-fn starting_recipients(session: &super::Session, args: &RekeyArgs) -> Result<Vec<String>> {
+fn starting_recipients(
+    ctx: &Ctx,
+    session: &super::Session,
+    args: &RekeyArgs,
+) -> Result<Vec<String>> {
     let path = session.path();
     if let Some(id_path) = &args.to_identity {
         if !session.is_passphrase() {
@@ -137,17 +142,7 @@ fn starting_recipients(session: &super::Session, args: &RekeyArgs) -> Result<Vec
                 path.display()
             );
         }
-        if id_path.exists() {
-            let ids = vault::load_identity(id_path)?;
-            eprintln!("using identity {}", id_path.display());
-            return Ok(ids.recipients());
-        }
-        let r = vault::generate_identity(id_path)?;
-        eprintln!(
-            "created identity {} — back it up: it is the key to your vault",
-            id_path.display()
-        );
-        return Ok(vec![r]);
+        return super::init::identity_recipients(ctx, id_path, args.protect_identity);
     }
     if session.is_passphrase() {
         bail!(

@@ -7,7 +7,8 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 use std::str::FromStr;
 
-use age::secrecy::ExposeSecret;
+use age::secrecy::{ExposeSecret, SecretString};
+use age_core::format::{FileKey, Stanza};
 use zeroize::Zeroizing;
 
 use super::file::create_private_dir;
@@ -51,12 +52,7 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
             }
             decryptor.decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
         }
-        Key::Unwrapper(id) => {
-            if !is_scrypt {
-                return Err(VaultError::NeedIdentity(path.to_owned()));
-            }
-            decryptor.decrypt(std::iter::once(id.as_ref()))
-        }
+        Key::Unwrapper(id) => decryptor.decrypt(std::iter::once(id.as_ref())),
     };
     let mut reader = reader.map_err(|e| match e {
         age::DecryptError::DecryptionFailed if is_scrypt => {
@@ -73,6 +69,12 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
             path: path.to_owned(),
             required,
         },
+        e @ (age::DecryptError::Plugin(_) | age::DecryptError::PluginResolve(_)) => {
+            VaultError::Plugin {
+                path: path.to_owned(),
+                detail: plugin_error(&e.to_string()),
+            }
+        }
         other => VaultError::Corrupt {
             path: path.to_owned(),
             detail: one_line(&other.to_string()),
@@ -88,13 +90,25 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
     Ok(out)
 }
 
-/// Parses one recipient string (`age1…`, `ssh-ed25519 …`, `ssh-rsa …`).
+/// Parses one recipient string (`age1…`, `ssh-ed25519 …`, `ssh-rsa …`, or an age plugin's
+/// `age1NAME1…`, whose plugin must then be on `PATH`).
 pub fn parse_recipient(text: &str) -> Result<Box<dyn age::Recipient + Send>, String> {
     let text = text.trim();
     if text.starts_with("age1") {
-        return age::x25519::Recipient::from_str(text)
-            .map(|r| Box::new(r) as _)
-            .map_err(|e| format!("invalid age recipient {text:?}: {e}"));
+        if let Ok(r) = age::x25519::Recipient::from_str(text) {
+            return Ok(Box::new(r));
+        }
+        let r = age::plugin::Recipient::from_str(text)
+            .map_err(|e| format!("invalid age recipient {text:?}: {e}"))?;
+        // Wrapping a file key for a plugin recipient is a public-key operation: no PIN, no touch.
+        return age::plugin::RecipientPluginV1::new(
+            r.plugin(),
+            std::slice::from_ref(&r),
+            &[],
+            age::NoCallbacks,
+        )
+        .map(|p| Box::new(p) as _)
+        .map_err(|e| format!("recipient {}…: {}", cut(text), resolve_error(&e)));
     }
     if text.starts_with("ssh-") {
         return age::ssh::Recipient::from_str(text)
@@ -107,13 +121,44 @@ pub fn parse_recipient(text: &str) -> Result<Box<dyn age::Recipient + Send>, Str
     ))
 }
 
+fn cut(text: &str) -> String {
+    text.chars().take(24).collect()
+}
+
+/// age's message about a plugin as one line, without the Unicode isolation marks its
+/// translations put around names.
+fn plugin_error(message: &str) -> String {
+    one_line(&message.replace(['\u{2068}', '\u{2069}'], ""))
+}
+
+/// A plugin that cannot be run, said plainly.
+fn resolve_error(e: &age::plugin::ResolveError) -> String {
+    match e {
+        age::plugin::ResolveError::MissingPlugin { binary_name } => format!(
+            "needs the age plugin {binary_name}, which is not on PATH (install it, or fix PATH)"
+        ),
+        other => plugin_error(&other.to_string()),
+    }
+}
+
 /// Encrypts plaintext for a [`Protection`].
 pub fn encrypt(plaintext: &[u8], protection: &Protection) -> Result<Vec<u8>, VaultError> {
-    let encryptor = match protection {
+    encrypt_with(plaintext, protection, None)
+}
+
+fn encrypt_with(
+    plaintext: &[u8],
+    protection: &Protection,
+    keep: Option<&std::cell::RefCell<Option<FileKey>>>,
+) -> Result<Vec<u8>, VaultError> {
+    let scrypt;
+    let parsed;
+    let list: Vec<&dyn age::Recipient> = match protection {
         Protection::Passphrase(pass) => {
             let mut r = age::scrypt::Recipient::new(pass.clone());
             r.set_work_factor(SCRYPT_WORK_FACTOR);
-            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+            scrypt = r;
+            vec![&scrypt]
         }
         Protection::Recipients(list) => {
             if list.is_empty() {
@@ -121,20 +166,31 @@ pub fn encrypt(plaintext: &[u8], protection: &Protection) -> Result<Vec<u8>, Vau
                     "a key-based vault needs at least one recipient".into(),
                 ));
             }
-            let parsed = list
+            parsed = list
                 .iter()
                 .map(|r| parse_recipient(r))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(VaultError::Encrypt)?;
-            age::Encryptor::with_recipients(
-                parsed.iter().map(|r| r.as_ref() as &dyn age::Recipient),
-            )
+            parsed
+                .iter()
+                .map(|r| r.as_ref() as &dyn age::Recipient)
+                .collect()
         }
-        Protection::Wrapper(r) => age::Encryptor::with_recipients(std::iter::once(r.as_ref())),
+        Protection::Wrapper(r) => vec![r.as_ref()],
+    };
+    let kept;
+    let mut list = list;
+    if let Some(key) = keep {
+        kept = Keep {
+            inner: list[0],
+            key,
+        };
+        list[0] = &kept;
     }
-    .map_err(|e| VaultError::Encrypt(one_line(&e.to_string())))?;
+    let encryptor = age::Encryptor::with_recipients(list.into_iter())
+        .map_err(|e| VaultError::Encrypt(one_line(&e.to_string())))?;
     let mut out = Vec::with_capacity(plaintext.len() + 512);
-    let io_err = |e: io::Error| VaultError::Encrypt(e.to_string());
+    let io_err = |e: io::Error| VaultError::Encrypt(one_line(&e.to_string()));
     let mut w = encryptor.wrap_output(&mut out).map_err(io_err)?;
     w.write_all(plaintext).map_err(io_err)?;
     w.finish().map_err(io_err)?;
@@ -149,50 +205,130 @@ pub struct IdentityFile {
     /// Identities to decrypt with.
     pub identities: Vec<Box<dyn age::Identity>>,
     recipients: Vec<String>,
+    /// Opening with it asks the person: a passphrase-protected file, or a plugin (PIN, touch).
+    pub asks: bool,
 }
 
 impl IdentityFile {
-    /// The recipient strings these identities decrypt for (to encrypt a vault to).
+    /// The recipient strings these identities decrypt for (to encrypt a vault to). A plugin
+    /// identity's recipient is known only from its file's `# recipient: age1…` comment, as
+    /// plugins write them; none found leaves this empty.
     pub fn recipients(&self) -> Vec<String> {
         self.recipients.clone()
     }
 }
 
-/// Loads an age identity file (`AGE-SECRET-KEY-1…` lines) or an unencrypted OpenSSH private key
-/// (ed25519 or RSA), with age's own readers.
-pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
+/// Loads an identity file: age identities (`AGE-SECRET-KEY-1…`, or a plugin's `AGE-PLUGIN-…`,
+/// whose prompts go to `callbacks`), an unencrypted OpenSSH private key (ed25519 or RSA), or
+/// either of the first sealed with a passphrase (`age -p`, binary or armored), asked of
+/// `passphrase` only then. All through age's own readers.
+pub fn load_identity<C: age::Callbacks>(
+    path: &Path,
+    passphrase: &dyn Fn() -> Result<SecretString, String>,
+    callbacks: C,
+) -> Result<IdentityFile, VaultError> {
     let bad = |reason: String| VaultError::BadIdentity {
         path: path.to_owned(),
         reason,
     };
-    let text = Zeroizing::new(fs::read(path).map_err(|e| {
+    let bytes = Zeroizing::new(fs::read(path).map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound {
             bad("no such file".into())
         } else {
             bad(e.to_string())
         }
     })?);
-    let text = std::str::from_utf8(&text).map_err(|_| bad("not a text file".into()))?;
-    if text.contains("AGE-SECRET-KEY-") {
+    let Some(sealed) = sealed(&bytes).map_err(bad)? else {
+        return parse_identity(path, &bytes, false, callbacks);
+    };
+    if !is_passphrase_vault(path, &sealed).map_err(|_| bad("a damaged age file".into()))? {
+        return Err(bad(
+            "encrypted to keys, not to a passphrase; an identity file can be sealed only with a passphrase (age -p)".into(),
+        ));
+    }
+    let pass = passphrase().map_err(bad)?;
+    let text = decrypt(path, &sealed, &Key::Passphrase(pass)).map_err(|e| match e {
+        VaultError::WrongPassphrase(_) => bad("wrong passphrase".into()),
+        VaultError::Corrupt { detail, .. } => bad(format!("damaged ({detail})")),
+        other => other,
+    })?;
+    parse_identity(path, &text, true, callbacks)
+}
+
+/// [`load_identity`] without asking anything: a sealed identity file fails, a plugin's
+/// questions go unanswered.
+pub fn load_identity_without_asking(path: &Path) -> Result<IdentityFile, VaultError> {
+    load_identity(
+        path,
+        &|| Err("sealed with a passphrase".into()),
+        age::NoCallbacks,
+    )
+}
+
+/// The age file in an identity file sealed with a passphrase (armor removed); `None` for a
+/// plain identity file.
+fn sealed(bytes: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>, String> {
+    if bytes.starts_with(b"age-encryption.org/") {
+        return Ok(Some(Zeroizing::new(bytes.to_vec())));
+    }
+    if !bytes
+        .trim_ascii_start()
+        .starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
+    {
+        return Ok(None);
+    }
+    let mut out = Zeroizing::new(Vec::new());
+    age::armor::ArmoredReader::new(bytes)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("damaged armor ({})", one_line(&e.to_string())))?;
+    Ok(Some(out))
+}
+
+fn parse_identity<C: age::Callbacks>(
+    path: &Path,
+    bytes: &[u8],
+    sealed: bool,
+    callbacks: C,
+) -> Result<IdentityFile, VaultError> {
+    let bad = |reason: String| VaultError::BadIdentity {
+        path: path.to_owned(),
+        reason,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| bad("not a text file".into()))?;
+    if text.contains("AGE-SECRET-KEY-") || text.contains("AGE-PLUGIN-") {
         // age's message names a line number, never the line.
         let file = age::IdentityFile::from_buffer(text.as_bytes())
             .map_err(|e| bad(e.to_string().replace("identity file contains ", "")))?;
         let mut recipients = Vec::new();
-        file.write_recipients_file(&mut recipients)
-            .map_err(|e| bad(e.to_string()))?;
-        let recipients = String::from_utf8_lossy(&recipients)
-            .lines()
-            .map(str::to_owned)
-            .collect();
+        let mut plugins = false;
+        for line in text.lines().map(str::trim) {
+            if let Ok(id) = age::x25519::Identity::from_str(line) {
+                recipients.push(id.to_public().to_string());
+            } else if line.starts_with("AGE-PLUGIN-") {
+                plugins = true;
+            }
+        }
+        if plugins {
+            for r in commented_recipients(text) {
+                if !recipients.contains(&r) {
+                    recipients.push(r);
+                }
+            }
+        }
         let identities = file
+            .with_callbacks(callbacks)
             .into_identities()
-            .map_err(|e| bad(e.to_string()))?
+            .map_err(|e| match e {
+                age::DecryptError::PluginResolve(r) => bad(resolve_error(&r)),
+                other => bad(plugin_error(&other.to_string())),
+            })?
             .into_iter()
             .map(|i| i as Box<dyn age::Identity>)
             .collect();
         return Ok(IdentityFile {
             identities,
             recipients,
+            asks: sealed || plugins,
         });
     }
     if text.contains("PRIVATE KEY-----") {
@@ -217,19 +353,129 @@ pub fn load_identity(path: &Path) -> Result<IdentityFile, VaultError> {
         return Ok(IdentityFile {
             identities: vec![Box::new(id)],
             recipients: vec![recipient],
+            asks: sealed,
         });
     }
     Err(bad("not an age identity file or OpenSSH private key".into()))
 }
 
-/// Generates a new X25519 identity into `path` (0600, must not exist); returns its recipient.
-pub fn generate_identity(path: &Path) -> Result<String, VaultError> {
+/// The `age1…` recipients named in an identity file's comments (`# recipient: age1…`,
+/// `#    Recipient: age1…`, `# public key: age1…`), as plugins and age-keygen write them.
+fn commented_recipients(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix('#'))
+        .filter_map(|c| {
+            let (label, value) = c.split_once(':')?;
+            let label = label.trim().to_ascii_lowercase();
+            let value = value.trim();
+            ((label == "recipient" || label == "public key") && value.starts_with("age1"))
+                .then(|| value.to_owned())
+        })
+        .collect()
+}
+
+/// The file key of an age file, unwrapped by these identities (for the unlock agent to
+/// hold): age reads the header and checks its MAC with the key, and the payload is never
+/// decrypted.
+pub fn file_key(path: &Path, bytes: &[u8], key: &Key) -> Result<FileKey, VaultError> {
+    let Key::Identities { identities, source } = key else {
+        return Err(VaultError::NeedIdentity(path.to_owned()));
+    };
+    let caught = Catch {
+        inner: identities,
+        key: std::cell::RefCell::new(None),
+    };
+    let decryptor =
+        age::Decryptor::new_buffered(bytes).map_err(|e| header_error(path, bytes, &e))?;
+    decryptor
+        .decrypt(std::iter::once(&caught as &dyn age::Identity))
+        .map(drop)
+        .map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => VaultError::NoMatchingIdentity {
+                path: path.to_owned(),
+                identity: source.display().to_string(),
+            },
+            e @ (age::DecryptError::Plugin(_) | age::DecryptError::PluginResolve(_)) => {
+                VaultError::Plugin {
+                    path: path.to_owned(),
+                    detail: plugin_error(&e.to_string()),
+                }
+            }
+            other => VaultError::Corrupt {
+                path: path.to_owned(),
+                detail: one_line(&other.to_string()),
+            },
+        })?;
+    caught
+        .key
+        .into_inner()
+        .ok_or_else(|| VaultError::NoMatchingIdentity {
+            path: path.to_owned(),
+            identity: source.display().to_string(),
+        })
+}
+
+/// Identities that keep a copy of the file key they unwrap.
+struct Catch<'a> {
+    inner: &'a [Box<dyn age::Identity>],
+    key: std::cell::RefCell<Option<FileKey>>,
+}
+
+impl age::Identity for Catch<'_> {
+    fn unwrap_stanza(&self, stanza: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+        self.unwrap_stanzas(std::slice::from_ref(stanza))
+    }
+
+    fn unwrap_stanzas(&self, stanzas: &[Stanza]) -> Option<Result<FileKey, age::DecryptError>> {
+        let found = self.inner.iter().find_map(|i| i.unwrap_stanzas(stanzas))?;
+        Some(found.inspect(|k| *self.key.borrow_mut() = Some(copy_key(k))))
+    }
+}
+
+fn copy_key(k: &FileKey) -> FileKey {
+    FileKey::init_with_mut(|out| out.copy_from_slice(k.expose_secret()))
+}
+
+/// Encrypts for a [`Protection`] and returns the new file key too (for the unlock agent to
+/// hold, so that the file just written opens without asking the person again).
+pub fn encrypt_keeping_key(
+    plaintext: &[u8],
+    protection: &Protection,
+) -> Result<(Vec<u8>, Option<FileKey>), VaultError> {
+    let key = std::cell::RefCell::new(None);
+    let bytes = encrypt_with(plaintext, protection, Some(&key))?;
+    Ok((bytes, key.into_inner()))
+}
+
+/// A recipient that keeps a copy of the file key it wraps.
+struct Keep<'a> {
+    inner: &'a dyn age::Recipient,
+    key: &'a std::cell::RefCell<Option<FileKey>>,
+}
+
+impl age::Recipient for Keep<'_> {
+    fn wrap_file_key(
+        &self,
+        file_key: &FileKey,
+    ) -> Result<(Vec<Stanza>, std::collections::HashSet<String>), age::EncryptError> {
+        *self.key.borrow_mut() = Some(copy_key(file_key));
+        self.inner.wrap_file_key(file_key)
+    }
+}
+
+/// Generates a new X25519 identity into `path` (0600, must not exist), sealed with `seal` as
+/// `age -p` would when given; returns its recipient.
+pub fn generate_identity(path: &Path, seal: Option<SecretString>) -> Result<String, VaultError> {
     let id = age::x25519::Identity::generate();
     let recipient = id.to_public().to_string();
     let content = Zeroizing::new(format!(
         "# created by authcli: the key that opens your vault — keep it private and backed up\n# public key: {recipient}\n{}\n",
         id.to_string().expose_secret()
     ));
+    let bytes = match seal {
+        Some(p) => Zeroizing::new(encrypt(content.as_bytes(), &Protection::Passphrase(p))?),
+        None => Zeroizing::new(content.as_bytes().to_vec()),
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
@@ -243,7 +489,7 @@ pub fn generate_identity(path: &Path) -> Result<String, VaultError> {
         err,
     };
     let mut f = opts.open(path).map_err(io)?;
-    f.write_all(content.as_bytes()).map_err(io)?;
+    f.write_all(&bytes).map_err(io)?;
     f.sync_all().map_err(io)?;
     Ok(recipient)
 }
