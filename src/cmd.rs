@@ -242,8 +242,14 @@ impl Ctx {
                 .set(self.config.get().is_some_and(|c| c.unlock_by_default));
             (key, WriteKey::Passphrase(p), plain)
         } else {
-            let key = self.identity_key(path)?;
-            let plain = vault::decrypt(path, &bytes, &key).map_err(|e| self.explain_plugin(e))?;
+            let (key, asks) = self.identity_key(path)?;
+            let (plain, file_key) = vault::decrypt_keeping_key(path, &bytes, &key)
+                .map_err(|e| self.explain_plugin(e))?;
+            if let (true, Some(k)) = (asks, file_key) {
+                // The vault changed behind a running agent (synced from another computer, say):
+                // it holds the new key after this one PIN, touch or passphrase.
+                crate::agent::client::keep(path, &k);
+            }
             (key, WriteKey::Recipients, plain)
         };
         let vault = vault::parse(path, &plain)?;
@@ -271,17 +277,20 @@ impl Ctx {
     }
 
     /// The identities of `--identity` / `$AUTHCLI_IDENTITY`, for opening the key-based vault
-    /// at `path`.
-    fn identity_key(&self, path: &Path) -> Result<Key> {
+    /// at `path`, and whether they asked the person (sealed, or a plugin).
+    fn identity_key(&self, path: &Path) -> Result<(Key, bool)> {
         let Some(id_path) = &self.identity else {
             return Err(VaultError::NeedIdentity(path.to_owned()).into());
         };
         let ids = self.load_identity(id_path)?;
         warn_if_readable_by_others(id_path);
-        Ok(Key::Identities {
-            identities: ids.identities,
-            source: id_path.clone(),
-        })
+        Ok((
+            Key::Identities {
+                identities: ids.identities,
+                source: id_path.clone(),
+            },
+            ids.asks,
+        ))
     }
 
     /// Opens another copy of the vault (read only, to merge it): a key-based one with the
@@ -312,7 +321,7 @@ impl Ctx {
                 }
             }
         } else {
-            vault::decrypt(path, &bytes, &self.identity_key(path)?)
+            vault::decrypt(path, &bytes, &self.identity_key(path)?.0)
                 .map_err(|e| self.explain_plugin(e))?
         };
         Ok(vault::parse(path, &plain)?)

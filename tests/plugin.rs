@@ -291,6 +291,44 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     );
     assert_eq!(unlocks(&log), before + 1, "the plugin ran again");
 
+    // The vault replaced behind the agent (synced from another computer): one PIN again, then
+    // the agent holds the new key.
+    let elsewhere = env.dir.path().join("elsewhere.age");
+    std::fs::copy(&env.vault, &elsewhere).unwrap();
+    let mut there = pin.to_vec();
+    there.push(("AUTHCLI_VAULT", path_str(&elsewhere)));
+    let (code, out) = in_pty(
+        &env,
+        &there,
+        &[("Enter the PIN of the test key", "1234")],
+        &[
+            "add",
+            "--uri",
+            "otpauth://totp/Third:me?secret=GEZDGNBVGY3TQOJR&issuer=Third",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    std::fs::copy(&elsewhere, &env.vault).unwrap();
+    let mut c = cmd(&env, &a, &["code", "third"]);
+    c.envs(pin);
+    let (code, _, _) = run(c, "");
+    assert_eq!(code, 4, "the agent cannot know the new key");
+    let (code, out) = in_pty(
+        &env,
+        &pin,
+        &[("Enter the PIN of the test key", "1234")],
+        &["code", "third"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let mut c = cmd(&env, &a, &["code", "third", "--at", AT]);
+    c.envs(pin);
+    let (code, out, err) = run(c, "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim(),
+        oathtool_totp("GEZDGNBVGY3TQOJR", "sha1", 6, 30, AT_UNIX)
+    );
+
     // lock: the PIN is needed again.
     let (code, _, err) = run(cmd(&env, &a, &["lock"]), "");
     assert_eq!(code, 0, "{err}");

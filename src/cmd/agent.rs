@@ -223,7 +223,12 @@ mod running {
             identities: ids.identities,
             source: id_path.clone(),
         };
-        let file_key = vault::file_key(path, bytes, &key).map_err(|e| ctx.explain_plugin(e))?;
+        let (_, file_key) =
+            vault::decrypt_keeping_key(path, bytes, &key).map_err(|e| ctx.explain_plugin(e))?;
+        let file_key = file_key.ok_or_else(|| VaultError::NoMatchingIdentity {
+            path: path.clone(),
+            identity: id_path.display().to_string(),
+        })?;
         eprintln!(
             "the agent holds the vault's file key: until it ends, any program running as you can read the vault without {}",
             id_path.display()

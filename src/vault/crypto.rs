@@ -34,6 +34,17 @@ fn header_error(path: &Path, bytes: &[u8], e: &age::DecryptError) -> VaultError 
 
 /// Decrypts a vault file's bytes.
 pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    decrypt_keeping_key(path, bytes, key).map(|(plain, _)| plain)
+}
+
+/// Decrypts a vault file's bytes, and with identities, keeps the file key they unwrapped too
+/// (for the unlock agent to hold, so that the next command asks nothing).
+pub fn decrypt_keeping_key(
+    path: &Path,
+    bytes: &[u8],
+    key: &Key,
+) -> Result<(Zeroizing<Vec<u8>>, Option<FileKey>), VaultError> {
+    let mut kept = None;
     let decryptor =
         age::Decryptor::new_buffered(bytes).map_err(|e| header_error(path, bytes, &e))?;
     let is_scrypt = decryptor.is_scrypt();
@@ -50,7 +61,13 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
             if is_scrypt {
                 return Err(VaultError::NeedPassphrase(path.to_owned()));
             }
-            decryptor.decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+            let caught = Catch {
+                inner: identities,
+                key: std::cell::RefCell::new(None),
+            };
+            let reader = decryptor.decrypt(std::iter::once(&caught as &dyn age::Identity));
+            kept = caught.key.into_inner();
+            reader
         }
         Key::Unwrapper(id) => decryptor.decrypt(std::iter::once(id.as_ref())),
     };
@@ -87,7 +104,7 @@ pub fn decrypt(path: &Path, bytes: &[u8], key: &Key) -> Result<Zeroizing<Vec<u8>
             path: path.to_owned(),
             detail: one_line(&e.to_string()),
         })?;
-    Ok(out)
+    Ok((out, kept))
 }
 
 /// Parses one recipient string (`age1…`, `ssh-ed25519 …`, `ssh-rsa …`, or an age plugin's
@@ -372,47 +389,6 @@ fn commented_recipients(text: &str) -> Vec<String> {
                 .then(|| value.to_owned())
         })
         .collect()
-}
-
-/// The file key of an age file, unwrapped by these identities (for the unlock agent to
-/// hold): age reads the header and checks its MAC with the key, and the payload is never
-/// decrypted.
-pub fn file_key(path: &Path, bytes: &[u8], key: &Key) -> Result<FileKey, VaultError> {
-    let Key::Identities { identities, source } = key else {
-        return Err(VaultError::NeedIdentity(path.to_owned()));
-    };
-    let caught = Catch {
-        inner: identities,
-        key: std::cell::RefCell::new(None),
-    };
-    let decryptor =
-        age::Decryptor::new_buffered(bytes).map_err(|e| header_error(path, bytes, &e))?;
-    decryptor
-        .decrypt(std::iter::once(&caught as &dyn age::Identity))
-        .map(drop)
-        .map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => VaultError::NoMatchingIdentity {
-                path: path.to_owned(),
-                identity: source.display().to_string(),
-            },
-            e @ (age::DecryptError::Plugin(_) | age::DecryptError::PluginResolve(_)) => {
-                VaultError::Plugin {
-                    path: path.to_owned(),
-                    detail: plugin_error(&e.to_string()),
-                }
-            }
-            other => VaultError::Corrupt {
-                path: path.to_owned(),
-                detail: one_line(&other.to_string()),
-            },
-        })?;
-    caught
-        .key
-        .into_inner()
-        .ok_or_else(|| VaultError::NoMatchingIdentity {
-            path: path.to_owned(),
-            identity: source.display().to_string(),
-        })
 }
 
 /// Identities that keep a copy of the file key they unwrap.
