@@ -130,6 +130,18 @@ fn one_line_failure(code: i32, out: &str, err: &str, want: i32) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// `authcli ARGS` with no terminal, the test plugin on PATH and `vars` set.
+fn quiet(
+    env: &Env,
+    identity: &Path,
+    vars: &[(&str, &str)],
+    args: &[&str],
+) -> (i32, String, String) {
+    let mut c = cmd(env, identity, args);
+    c.envs(vars.iter().copied());
+    run(c, "")
+}
+
 fn unlocks(log: &Path) -> usize {
     std::fs::read_to_string(log).map_or(0, |t| t.lines().count())
 }
@@ -230,9 +242,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
         ("AUTHCLI_TEST_PLUGIN_LOG", path_str(&log)),
     ];
     // No terminal: the plugin's PIN request goes unanswered; one line, exit 4.
-    let mut c = cmd(&env, &a, &["code", "example"]);
-    c.envs(pin);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = quiet(&env, &a, &pin, &["code", "example"]);
     one_line_failure(code, &out, &err, 4);
     assert!(err.contains("no terminal"), "{err}");
 
@@ -271,9 +281,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     // Codes and a write with no terminal and no PIN: the agent holds the key; the key of the
     // file just written too.
     for _ in 0..2 {
-        let mut c = cmd(&env, &a, &["code", "example", "--at", AT]);
-        c.envs(pin);
-        let (code, out, err) = run(c, "");
+        let (code, out, err) = quiet(&env, &a, &pin, &["code", "example", "--at", AT]);
         assert_eq!(code, 0, "{err}");
         assert_eq!(out.trim(), want_code());
     }
@@ -281,9 +289,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     c.envs(pin);
     let (code, _, err) = run(c, "GEZDGNBVGY3TQOJQ\n");
     assert_eq!(code, 0, "{err}");
-    let mut c = cmd(&env, &a, &["code", "second", "--at", AT]);
-    c.envs(pin);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = quiet(&env, &a, &pin, &["code", "second", "--at", AT]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out.trim(),
@@ -309,9 +315,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     );
     assert_eq!(code, 0, "{out}");
     std::fs::copy(&elsewhere, &env.vault).unwrap();
-    let mut c = cmd(&env, &a, &["code", "third"]);
-    c.envs(pin);
-    let (code, _, _) = run(c, "");
+    let (code, _, _) = quiet(&env, &a, &pin, &["code", "third"]);
     assert_eq!(code, 4, "the agent cannot know the new key");
     let (code, out) = in_pty(
         &env,
@@ -320,9 +324,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
         &["code", "third"],
     );
     assert_eq!(code, 0, "{out}");
-    let mut c = cmd(&env, &a, &["code", "third", "--at", AT]);
-    c.envs(pin);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = quiet(&env, &a, &pin, &["code", "third", "--at", AT]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out.trim(),
@@ -332,9 +334,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     // lock: the PIN is needed again.
     let (code, _, err) = run(cmd(&env, &a, &["lock"]), "");
     assert_eq!(code, 0, "{err}");
-    let mut c = cmd(&env, &a, &["code", "example"]);
-    c.envs(pin);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = quiet(&env, &a, &pin, &["code", "example"]);
     one_line_failure(code, &out, &err, 4);
 }
 
