@@ -469,3 +469,40 @@ pub fn generate_identity(path: &Path, seal: Option<SecretString>) -> Result<Stri
     f.sync_all().map_err(io)?;
     Ok(recipient)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plugin_recipients_come_from_the_comments_plugins_write() {
+        let text = "# created: 2026-12-05T10:00:00Z\n\
+                    #    Recipient: age1yubikey1qexample\n\
+                    # public key: age1se1qother\n\
+                    # note: age1notarecipient\n\
+                    AGE-PLUGIN-YUBIKEY-1XYZ\n";
+        assert_eq!(
+            commented_recipients(text),
+            ["age1yubikey1qexample", "age1se1qother"]
+        );
+    }
+
+    #[test]
+    fn sealed_identity_files_are_told_apart_from_plain_ones() {
+        let pass = SecretString::from("p".to_owned());
+        let plain = b"AGE-SECRET-KEY-1...\n";
+        assert!(sealed(plain).unwrap().is_none());
+        let binary = encrypt(plain, &Protection::Passphrase(pass)).unwrap();
+        assert_eq!(&sealed(&binary).unwrap().unwrap()[..], &binary[..]);
+        let mut armored = Vec::new();
+        let mut w =
+            age::armor::ArmoredWriter::wrap_output(&mut armored, age::armor::Format::AsciiArmor)
+                .unwrap();
+        w.write_all(&binary).unwrap();
+        w.finish().unwrap();
+        assert_eq!(&sealed(&armored).unwrap().unwrap()[..], &binary[..]);
+        let mut broken = armored.clone();
+        broken.truncate(60);
+        assert!(sealed(&broken).is_err());
+    }
+}
