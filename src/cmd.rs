@@ -9,6 +9,7 @@ pub mod completions;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod keychain;
 pub mod list;
 pub mod merge;
 pub mod passwd;
@@ -53,7 +54,11 @@ pub struct Ctx {
     /// Whether opening the vault mentions conflict copies beside it (not for `merge`).
     conflict_notice: std::cell::Cell<bool>,
     /// The passphrase once known, so one process asks at most once.
-    passphrase_cache: std::cell::OnceCell<SecretString>,
+    passphrase_cache: std::cell::RefCell<Option<SecretString>>,
+    /// Whether the OS keychain was asked already, and whether the remembered passphrase came
+    /// from there (so that one that does not open the vault can be passed over).
+    keychain_tried: std::cell::Cell<bool>,
+    from_keychain: std::cell::Cell<bool>,
     /// The configuration file, read when a passphrase vault is opened.
     config: std::cell::OnceCell<Config>,
     /// Set when a passphrase vault was unlocked with its passphrase and `unlock_by_default`
@@ -75,7 +80,9 @@ impl Ctx {
             identity: cli.identity.clone(),
             passphrase_file: cli.passphrase_file.clone(),
             conflict_notice: std::cell::Cell::new(true),
-            passphrase_cache: std::cell::OnceCell::new(),
+            passphrase_cache: std::cell::RefCell::new(None),
+            keychain_tried: std::cell::Cell::new(false),
+            from_keychain: std::cell::Cell::new(false),
             config: std::cell::OnceCell::new(),
             start_agent: std::cell::Cell::new(false),
         })
@@ -91,7 +98,9 @@ impl Ctx {
             passphrase_file: self.passphrase_file.clone(),
             trust_path: self.trust_path.clone(),
             conflict_notice: std::cell::Cell::new(false),
-            passphrase_cache: std::cell::OnceCell::new(),
+            passphrase_cache: std::cell::RefCell::new(None),
+            keychain_tried: std::cell::Cell::new(false),
+            from_keychain: std::cell::Cell::new(false),
             config: std::cell::OnceCell::new(),
             start_agent: std::cell::Cell::new(false),
         }
@@ -119,31 +128,126 @@ impl Ctx {
 
     /// Remembers the passphrase (e.g. the one `init` just set) for the rest of this process.
     pub fn remember_passphrase(&self, p: &SecretString) {
-        let _ = self.passphrase_cache.set(p.clone());
+        let mut cache = self.passphrase_cache.borrow_mut();
+        if cache.is_none() {
+            *cache = Some(p.clone());
+        }
     }
 
     /// The vault passphrase: remembered, else from `$AUTHCLI_PASSPHRASE`, the passphrase file,
-    /// or a hidden prompt.
+    /// the OS keychain, or a hidden prompt. (An unlock agent, tried before all of these, holds
+    /// the file key rather than handing out a passphrase: see [`Ctx::open`].)
     pub fn passphrase(&self, prompt: &str) -> Result<SecretString> {
-        if let Some(p) = self.passphrase_cache.get() {
+        if let Some(p) = self.passphrase_cache.borrow().as_ref() {
             return Ok(p.clone());
         }
-        let p = self.passphrase_uncached(prompt)?;
+        let p = match self.given_passphrase()? {
+            Some(p) => p,
+            None => match self.keychain_passphrase() {
+                Some(p) => {
+                    self.from_keychain.set(true);
+                    p
+                }
+                None => self.prompt_passphrase(prompt)?,
+            },
+        };
         self.remember_passphrase(&p);
         Ok(p)
     }
 
-    /// Asks (or reads) without looking at the remembered passphrase.
+    /// Asks (or reads) without looking at the remembered passphrase or the keychain: for a
+    /// passphrase typed or given on purpose (a new one, one to store).
     pub fn passphrase_uncached(&self, prompt: &str) -> Result<SecretString> {
+        match self.given_passphrase()? {
+            Some(p) => Ok(p),
+            None => self.prompt_passphrase(prompt),
+        }
+    }
+
+    /// `$AUTHCLI_PASSPHRASE`, else the passphrase file's first line, if either is set.
+    fn given_passphrase(&self) -> Result<Option<SecretString>> {
         if let Some(p) = std::env::var_os("AUTHCLI_PASSPHRASE") {
             let p = p
                 .into_string()
                 .map_err(|_| UnlockError("AUTHCLI_PASSPHRASE is not valid UTF-8".into()))?;
-            return non_empty(&Zeroizing::new(p), "AUTHCLI_PASSPHRASE");
+            return non_empty(&Zeroizing::new(p), "AUTHCLI_PASSPHRASE").map(Some);
         }
         if let Some(file) = &self.passphrase_file {
-            return read_passphrase_file(file);
+            return read_passphrase_file(file).map(Some);
         }
+        Ok(None)
+    }
+
+    /// Where the OS keychain keeps this vault's passphrase: the canonical path of the vault the
+    /// user works with (for git's copy, the real vault's).
+    pub fn keychain_path(&self) -> PathBuf {
+        crate::agent::canonical_vault(&self.trust_path)
+            .or_else(|_| std::path::absolute(&self.trust_path))
+            .unwrap_or_else(|_| self.trust_path.clone())
+    }
+
+    /// The passphrase stored in the OS keychain, once per process, unless it was found stale;
+    /// quietly `None` when the keychain is locked, absent or has no entry.
+    fn keychain_passphrase(&self) -> Option<SecretString> {
+        if self.keychain_tried.replace(true) {
+            return None;
+        }
+        let key = self.keychain_path();
+        if crate::keychain::is_stale(&key) {
+            return None;
+        }
+        match crate::keychain::get(&key) {
+            crate::keychain::Lookup::Found(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The passphrase from the keychain did not open the vault: said once (a marker in the
+    /// state folder silences later runs until `keychain store`), then forgotten for the next
+    /// source. Not for git's copy of the vault, which may have another passphrase.
+    fn distrust_keychain(&self) {
+        self.passphrase_cache.borrow_mut().take();
+        self.from_keychain.set(false);
+        if self.trust_path != self.vault_path {
+            return;
+        }
+        let path = self.vault_path.display();
+        match crate::keychain::mark_stale(&self.keychain_path()) {
+            Ok(()) => eprintln!(
+                "authcli: warning: the passphrase in the OS keychain does not open {path} (changed elsewhere?); it is ignored from now on, `authcli keychain store` replaces it"
+            ),
+            Err(e) => eprintln!(
+                "authcli: warning: the passphrase in the OS keychain does not open {path} (changed elsewhere?); run `authcli keychain store` or `authcli keychain forget` (cannot record this: {e})"
+            ),
+        }
+    }
+
+    /// The passphrase that opens the vault `bytes`, with the plaintext. A keychain passphrase
+    /// that does not is passed over (see [`Ctx::distrust_keychain`]) for the next source.
+    fn open_with_passphrase(&self, bytes: &[u8]) -> Result<(SecretString, Zeroizing<Vec<u8>>)> {
+        let path = &self.vault_path;
+        let prompt = format!("Passphrase for {}: ", path.display());
+        let p = self.passphrase(&prompt)?;
+        match vault::decrypt(path, bytes, &Key::Passphrase(p.clone())) {
+            Ok(plain) => Ok((p, plain)),
+            Err(VaultError::WrongPassphrase(_)) if self.from_keychain.get() => {
+                self.distrust_keychain();
+                let p = self.passphrase(&prompt)?;
+                let plain = vault::decrypt(path, bytes, &Key::Passphrase(p.clone()))?;
+                Ok((p, plain))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether the remembered passphrase came from the OS keychain (not yet proven to open the
+    /// vault).
+    fn keychain_supplied(&self) -> bool {
+        self.from_keychain.get()
+    }
+
+    /// A hidden prompt on the terminal, or exit 4 without one.
+    fn prompt_passphrase(&self, prompt: &str) -> Result<SecretString> {
         if !term::interactive() {
             return Err(UnlockError(format!(
                 "no terminal to ask for the passphrase of {}; set AUTHCLI_PASSPHRASE_FILE or use --passphrase-file",
@@ -182,7 +286,7 @@ impl Ctx {
             notice_conflict_copies(path);
         }
         let (key, write_key, plain) = if vault::is_passphrase_vault(path, &bytes)? {
-            let from_agent = if self.passphrase_cache.get().is_none() {
+            let from_agent = if self.passphrase_cache.borrow().is_none() {
                 self.through_agent(&bytes)?
             } else {
                 None
@@ -192,9 +296,8 @@ impl Ctx {
             } else {
                 // Before the prompt: a broken config file is one clear error, not a surprise.
                 self.config()?;
-                let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+                let (p, plain) = self.open_with_passphrase(&bytes)?;
                 let key = Key::Passphrase(p.clone());
-                let plain = vault::decrypt(path, &bytes, &key)?;
                 // Acted on only once the command has succeeded.
                 self.start_agent
                     .set(self.config.get().is_some_and(|c| c.unlock_by_default));

@@ -156,7 +156,11 @@ mod running {
         }
         let canonical = agent::canonical_vault(path)
             .with_context(|| format!("could not resolve {}", path.display()))?;
-        let passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+        let mut passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+        if ctx.keychain_supplied() {
+            // Checked here (one scrypt run) so that a stale one is reported and passed over.
+            passphrase = ctx.open_with_passphrase(&bytes)?.0;
+        }
         // An agent already running for this vault is replaced by the new one.
         crate::agent::client::end(&ctx.vault_path)?;
         let exe = std::env::current_exe().context("could not find the authcli binary")?;
