@@ -70,5 +70,5 @@ fn status(ctx: &Ctx) -> Result<()> {
             Lookup::Unavailable(why) => format!("unavailable: no OS keychain to ask ({why})"),
         }
     };
-    crate::output::write_bytes(format!("{line}\n").as_bytes())
+    crate::output::print_line(&line)
 }
