@@ -41,6 +41,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand unlock 'Unlock a passphrase vault once: a background key agent holds the passphrase until it ends'
             cand lock 'End the unlock agent of this vault'
             cand status 'Tell whether an unlock agent runs for this vault, and until when'
+            cand keychain 'Keep the vault passphrase in the OS keychain, so commands need no prompt'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -210,6 +211,56 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'authcli;keychain'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --identity-passphrase-file 'Read the passphrase of a passphrase-protected identity file (`age -p`) from the first line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand store 'Store the vault passphrase (from the usual sources) once it has opened the vault'
+            cand forget 'Remove the vault passphrase from the keychain'
+            cand status 'Tell whether the keychain holds the vault passphrase'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'authcli;keychain;store'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --identity-passphrase-file 'Read the passphrase of a passphrase-protected identity file (`age -p`) from the first line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;keychain;forget'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --identity-passphrase-file 'Read the passphrase of a passphrase-protected identity file (`age -p`) from the first line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;keychain;status'= {
+            cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
+            cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
+            cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
+            cand --identity-passphrase-file 'Read the passphrase of a passphrase-protected identity file (`age -p`) from the first line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'authcli;keychain;help'= {
+            cand store 'Store the vault passphrase (from the usual sources) once it has opened the vault'
+            cand forget 'Remove the vault passphrase from the keychain'
+            cand status 'Tell whether the keychain holds the vault passphrase'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'authcli;keychain;help;store'= {
+        }
+        &'authcli;keychain;help;forget'= {
+        }
+        &'authcli;keychain;help;status'= {
+        }
+        &'authcli;keychain;help;help'= {
+        }
         &'authcli;completions'= {
             cand --vault 'Vault file [default: the platform data folder, e.g. ~/.local/share/authcli/vault.age]'
             cand --identity 'age identity file or OpenSSH private key that opens a key-based vault (for `init`: the identity file to create or use)'
@@ -234,6 +285,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand unlock 'Unlock a passphrase vault once: a background key agent holds the passphrase until it ends'
             cand lock 'End the unlock agent of this vault'
             cand status 'Tell whether an unlock agent runs for this vault, and until when'
+            cand keychain 'Keep the vault passphrase in the OS keychain, so commands need no prompt'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -266,6 +318,17 @@ set edit:completion:arg-completer[authcli] = {|@words|
         &'authcli;help;lock'= {
         }
         &'authcli;help;status'= {
+        }
+        &'authcli;help;keychain'= {
+            cand store 'Store the vault passphrase (from the usual sources) once it has opened the vault'
+            cand forget 'Remove the vault passphrase from the keychain'
+            cand status 'Tell whether the keychain holds the vault passphrase'
+        }
+        &'authcli;help;keychain;store'= {
+        }
+        &'authcli;help;keychain;forget'= {
+        }
+        &'authcli;help;keychain;status'= {
         }
         &'authcli;help;completions'= {
         }

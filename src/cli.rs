@@ -169,6 +169,21 @@ Examples:
   authcli status")]
     Status,
 
+    /// Keep the vault passphrase in the OS keychain, so commands need no prompt
+    #[command(
+        after_help = "The macOS Keychain, the Windows Credential Manager, or the Secret Service
+(GNOME Keyring, KWallet) on Linux. Commands take the passphrase from there after an unlock
+agent, $AUTHCLI_PASSPHRASE and the passphrase file, and before the prompt. A locked or absent
+keychain is passed over quietly; a stored passphrase that no longer opens the vault is reported
+once, then ignored until `keychain store` replaces it.
+
+Examples:
+  authcli keychain store                        # asks for the passphrase and checks it
+  authcli keychain status
+  authcli keychain forget"
+    )]
+    Keychain(KeychainArgs),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:
   authcli completions bash > ~/.local/share/bash-completion/completions/authcli
@@ -487,6 +502,24 @@ pub struct RekeyArgs {
     /// on another computer); authcli never writes to recipients you have not accepted
     #[arg(long, conflicts_with = "to_passphrase")]
     pub trust: bool,
+}
+
+/// `keychain`.
+#[derive(Debug, Args)]
+pub struct KeychainArgs {
+    #[command(subcommand)]
+    pub action: KeychainAction,
+}
+
+/// What `keychain` does.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum KeychainAction {
+    /// Store the vault passphrase (from the usual sources) once it has opened the vault
+    Store,
+    /// Remove the vault passphrase from the keychain
+    Forget,
+    /// Tell whether the keychain holds the vault passphrase
+    Status,
 }
 
 /// `unlock`.

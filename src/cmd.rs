@@ -9,6 +9,7 @@ pub mod completions;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod keychain;
 pub mod list;
 pub mod merge;
 pub mod passwd;
@@ -57,7 +58,11 @@ pub struct Ctx {
     /// Whether opening the vault mentions conflict copies beside it (not for `merge`).
     conflict_notice: std::cell::Cell<bool>,
     /// The passphrase once known, so one process asks at most once.
-    passphrase_cache: std::cell::OnceCell<SecretString>,
+    passphrase_cache: std::cell::RefCell<Option<SecretString>>,
+    /// Whether the OS keychain was asked already, and whether the remembered passphrase came
+    /// from there (so that one that does not open the vault can be passed over).
+    keychain_tried: std::cell::Cell<bool>,
+    from_keychain: std::cell::Cell<bool>,
     /// The configuration file, read when a passphrase vault is opened.
     config: std::cell::OnceCell<Config>,
     /// Set when a passphrase vault was unlocked with its passphrase and `unlock_by_default`
@@ -81,7 +86,9 @@ impl Ctx {
             identity_passphrase_file: cli.identity_passphrase_file.clone(),
             prompts: term::Prompts::default(),
             conflict_notice: std::cell::Cell::new(true),
-            passphrase_cache: std::cell::OnceCell::new(),
+            passphrase_cache: std::cell::RefCell::new(None),
+            keychain_tried: std::cell::Cell::new(false),
+            from_keychain: std::cell::Cell::new(false),
             config: std::cell::OnceCell::new(),
             start_agent: std::cell::Cell::new(false),
         })
@@ -99,7 +106,9 @@ impl Ctx {
             prompts: self.prompts.clone(),
             trust_path: self.trust_path.clone(),
             conflict_notice: std::cell::Cell::new(false),
-            passphrase_cache: std::cell::OnceCell::new(),
+            passphrase_cache: std::cell::RefCell::new(None),
+            keychain_tried: std::cell::Cell::new(false),
+            from_keychain: std::cell::Cell::new(false),
             config: std::cell::OnceCell::new(),
             start_agent: std::cell::Cell::new(false),
         }
@@ -127,48 +136,143 @@ impl Ctx {
 
     /// Remembers the passphrase (e.g. the one `init` just set) for the rest of this process.
     pub fn remember_passphrase(&self, p: &SecretString) {
-        let _ = self.passphrase_cache.set(p.clone());
+        let mut cache = self.passphrase_cache.borrow_mut();
+        if cache.is_none() {
+            *cache = Some(p.clone());
+        }
     }
 
     /// The vault passphrase: remembered, else from `$AUTHCLI_PASSPHRASE`, the passphrase file,
-    /// or a hidden prompt.
+    /// the OS keychain, or a hidden prompt. (An unlock agent, tried before all of these, holds
+    /// the file key rather than handing out a passphrase: see [`Ctx::open`].)
     pub fn passphrase(&self, prompt: &str) -> Result<SecretString> {
-        if let Some(p) = self.passphrase_cache.get() {
+        if let Some(p) = self.passphrase_cache.borrow().as_ref() {
             return Ok(p.clone());
         }
-        let p = self.passphrase_uncached(prompt)?;
+        let p = match self.given_passphrase()? {
+            Some(p) => p,
+            None => match self.keychain_passphrase() {
+                Some(p) => {
+                    self.from_keychain.set(true);
+                    p
+                }
+                None => self.prompt_passphrase(prompt)?,
+            },
+        };
         self.remember_passphrase(&p);
         Ok(p)
     }
 
-    /// Asks (or reads) without looking at the remembered passphrase.
+    /// Asks (or reads) without looking at the remembered passphrase or the keychain: for a
+    /// passphrase typed or given on purpose (a new one, one to store).
     pub fn passphrase_uncached(&self, prompt: &str) -> Result<SecretString> {
-        secret_from("AUTHCLI_PASSPHRASE", self.passphrase_file.as_deref(), prompt)?.ok_or_else(
-            || {
-                UnlockError(format!(
-                    "no terminal to ask for the passphrase of {}; set AUTHCLI_PASSPHRASE_FILE or use --passphrase-file",
-                    self.vault_path.display()
-                ))
-                .into()
-            },
-        )
+        match self.given_passphrase()? {
+            Some(p) => Ok(p),
+            None => self.prompt_passphrase(prompt),
+        }
+    }
+
+    /// `$AUTHCLI_PASSPHRASE`, else the passphrase file's first line, if either is set.
+    fn given_passphrase(&self) -> Result<Option<SecretString>> {
+        given_secret("AUTHCLI_PASSPHRASE", self.passphrase_file.as_deref())
+    }
+
+    /// A hidden prompt on the terminal, or exit 4 without one.
+    fn prompt_passphrase(&self, prompt: &str) -> Result<SecretString> {
+        prompt_secret(prompt)?.ok_or_else(|| {
+            UnlockError(format!(
+                "no terminal to ask for the passphrase of {}; set AUTHCLI_PASSPHRASE_FILE or use --passphrase-file",
+                self.vault_path.display()
+            ))
+            .into()
+        })
+    }
+
+    /// Where the OS keychain keeps this vault's passphrase: the canonical path of the vault the
+    /// user works with (for git's copy, the real vault's).
+    pub fn keychain_path(&self) -> PathBuf {
+        crate::agent::canonical_vault(&self.trust_path)
+            .or_else(|_| std::path::absolute(&self.trust_path))
+            .unwrap_or_else(|_| self.trust_path.clone())
+    }
+
+    /// The passphrase stored in the OS keychain, once per process, unless it was found stale;
+    /// quietly `None` when the keychain is locked, absent or has no entry.
+    fn keychain_passphrase(&self) -> Option<SecretString> {
+        if self.keychain_tried.replace(true) {
+            return None;
+        }
+        let key = self.keychain_path();
+        if crate::keychain::is_stale(&key) {
+            return None;
+        }
+        match crate::keychain::get(&key) {
+            crate::keychain::Lookup::Found(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The passphrase from the keychain did not open the vault: said once (a marker in the
+    /// state folder silences later runs until `keychain store`), then forgotten for the next
+    /// source. Not for git's copy of the vault, which may have another passphrase.
+    fn distrust_keychain(&self) {
+        self.passphrase_cache.borrow_mut().take();
+        self.from_keychain.set(false);
+        if self.trust_path != self.vault_path {
+            return;
+        }
+        let path = self.vault_path.display();
+        match crate::keychain::mark_stale(&self.keychain_path()) {
+            Ok(()) => eprintln!(
+                "authcli: warning: the passphrase in the OS keychain does not open {path} (changed elsewhere?); it is ignored from now on, `authcli keychain store` replaces it"
+            ),
+            Err(e) => eprintln!(
+                "authcli: warning: the passphrase in the OS keychain does not open {path} (changed elsewhere?); run `authcli keychain store` or `authcli keychain forget` (cannot record this: {e})"
+            ),
+        }
+    }
+
+    /// The passphrase that opens the vault `bytes`, with the plaintext. A keychain passphrase
+    /// that does not is passed over (see [`Ctx::distrust_keychain`]) for the next source.
+    fn open_with_passphrase(&self, bytes: &[u8]) -> Result<(SecretString, Zeroizing<Vec<u8>>)> {
+        let path = &self.vault_path;
+        let prompt = format!("Passphrase for {}: ", path.display());
+        let p = self.passphrase(&prompt)?;
+        match vault::decrypt(path, bytes, &Key::Passphrase(p.clone())) {
+            Ok(plain) => Ok((p, plain)),
+            Err(VaultError::WrongPassphrase(_)) if self.from_keychain.get() => {
+                self.distrust_keychain();
+                let p = self.passphrase(&prompt)?;
+                let plain = vault::decrypt(path, bytes, &Key::Passphrase(p.clone()))?;
+                Ok((p, plain))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether the remembered passphrase came from the OS keychain (not yet proven to open the
+    /// vault).
+    fn keychain_supplied(&self) -> bool {
+        self.from_keychain.get()
     }
 
     /// The passphrase of a sealed identity file: `$AUTHCLI_IDENTITY_PASSPHRASE`, the identity
     /// passphrase file, else a hidden prompt.
     pub fn identity_passphrase(&self, id_path: &Path) -> Result<SecretString> {
-        let prompt = format!("Passphrase for identity {}: ", id_path.display());
-        secret_from(
+        if let Some(p) = given_secret(
             "AUTHCLI_IDENTITY_PASSPHRASE",
             self.identity_passphrase_file.as_deref(),
-            &prompt,
-        )?
-        .ok_or_else(|| {
-            UnlockError(
-                "no terminal to ask for its passphrase; set AUTHCLI_IDENTITY_PASSPHRASE_FILE or use --identity-passphrase-file".into(),
-            )
-            .into()
-        })
+        )? {
+            return Ok(p);
+        }
+        prompt_secret(&format!("Passphrase for identity {}: ", id_path.display()))?.ok_or_else(
+            || {
+                UnlockError(
+                    "no terminal to ask for its passphrase; set AUTHCLI_IDENTITY_PASSPHRASE_FILE or use --identity-passphrase-file".into(),
+                )
+                .into()
+            },
+        )
     }
 
     /// Loads an identity file: a sealed one asks for its passphrase, a plugin's asks on the
@@ -219,7 +323,7 @@ impl Ctx {
         let passphrase_vault = vault::is_passphrase_vault(path, &bytes)?;
         // The agent first: it holds the file key (SPEC §6), so no scrypt run, no identity
         // passphrase, no touch of a hardware key.
-        let from_agent = if self.passphrase_cache.get().is_none() {
+        let from_agent = if self.passphrase_cache.borrow().is_none() {
             self.through_agent(&bytes)?
         } else {
             None
@@ -234,9 +338,8 @@ impl Ctx {
         } else if passphrase_vault {
             // Before the prompt: a broken config file is one clear error, not a surprise.
             self.config()?;
-            let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+            let (p, plain) = self.open_with_passphrase(&bytes)?;
             let key = Key::Passphrase(p.clone());
-            let plain = vault::decrypt(path, &bytes, &key)?;
             // Acted on only once the command has succeeded.
             self.start_agent
                 .set(self.config.get().is_some_and(|c| c.unlock_by_default));
@@ -436,18 +539,19 @@ enum WriteKey {
     Agent,
 }
 
-/// A secret from its sources, first found: the environment variable `env`, the first line of
-/// `file`, else a hidden prompt on the terminal; `None` when there is no terminal.
-fn secret_from(env: &str, file: Option<&Path>, prompt: &str) -> Result<Option<SecretString>> {
+/// A secret given for scripts: the environment variable `env`, else the first line of `file`.
+fn given_secret(env: &str, file: Option<&Path>) -> Result<Option<SecretString>> {
     if let Some(p) = std::env::var_os(env) {
         let p = p
             .into_string()
             .map_err(|_| UnlockError(format!("{env} is not valid UTF-8")))?;
         return non_empty(&Zeroizing::new(p), env).map(Some);
     }
-    if let Some(file) = file {
-        return read_passphrase_file(file).map(Some);
-    }
+    file.map(read_passphrase_file).transpose()
+}
+
+/// A secret typed at a hidden prompt on the terminal; `None` when there is no terminal.
+fn prompt_secret(prompt: &str) -> Result<Option<SecretString>> {
     if !term::interactive() {
         return Ok(None);
     }

@@ -18,6 +18,7 @@
 //! - [`agent`]: the unlock agent, a key agent: its protocol, transport, hardening, the agent
 //!   process and the client that commands use as one more source of the vault's file key.
 //! - [`trust`]: the recipients accepted for each key-based vault, recorded outside it.
+//! - [`keychain`]: the vault passphrase in the OS keychain (keyring), read without prompts.
 //! - [`config`]: the optional configuration file (`unlock_by_default`, `unlock_for`).
 //! - [`cli`]: clap definitions only; [`cmd`]: one module per subcommand, gluing the above
 //!   together; [`output`]: stdout formats; [`term`]: prompts on the controlling terminal.
@@ -31,6 +32,7 @@ pub mod config;
 pub mod detached;
 pub mod export;
 pub mod import;
+pub mod keychain;
 pub mod merge;
 pub mod ops;
 pub mod otp;
@@ -73,6 +75,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Unlock(a) => cmd::agent::unlock(&ctx, a),
         Command::Lock => cmd::agent::lock(&ctx),
         Command::Status => cmd::agent::status(&ctx),
+        Command::Keychain(a) => cmd::keychain::run(&ctx, a.action),
         Command::AgentServe(a) => cmd::agent::serve(&ctx, a),
         Command::Completions(_) | Command::GenerateAssets(_) | Command::ClipboardServe(_) => {
             unreachable!("handled above")

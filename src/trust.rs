@@ -31,23 +31,32 @@ pub enum Verdict {
     Unknown(Vec<String>),
 }
 
-/// The folder of the records.
-fn dir() -> Option<PathBuf> {
+/// The file of per-vault state `kind` (a folder of authcli's local state folder) for the vault
+/// at `vault`, named by a hash of its absolute path.
+pub fn state_file(kind: &str, vault: &Path) -> io::Result<PathBuf> {
+    let absolute = std::path::absolute(vault)?;
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
+    let name = format!("{}.txt", data_encoding::HEXLOWER.encode(&digest[..12]));
     dirs::state_dir()
         .or_else(dirs::data_local_dir)
-        .map(|d| d.join("authcli").join("trusted"))
+        .map(|d| d.join("authcli").join(kind).join(name))
+        .ok_or_else(|| io::Error::other("no local state folder"))
+}
+
+/// Creates `dir` and its parents, private to the user (0700 on Unix).
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
 }
 
 /// The record of the vault at `vault`: named by the vault's absolute path as written, not by
 /// where a symlink points, so that a link swapped in beside the vault cannot lead to a fresh,
 /// unrecorded name.
 pub fn record_path(vault: &Path) -> io::Result<PathBuf> {
-    let absolute = std::path::absolute(vault)?;
-    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
-    let name = format!("{}.txt", data_encoding::HEXLOWER.encode(&digest[..12]));
-    dir()
-        .map(|d| d.join(name))
-        .ok_or_else(|| io::Error::other("no local state folder for the trusted recipients"))
+    state_file("trusted", vault)
 }
 
 /// The recipients accepted for `vault`; `None` when it has no record.
@@ -73,11 +82,7 @@ pub fn load(vault: &Path) -> io::Result<Option<Vec<String>>> {
 pub fn save(vault: &Path, recipients: &[String]) -> io::Result<()> {
     let path = record_path(vault)?;
     let dir = path.parent().expect("the record is in a folder");
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir)?;
+    create_private_dir(dir)?;
     let mut text = format!(
         "# recipients accepted for the vault {} (authcli rekey --trust changes this)\n",
         std::path::absolute(vault)

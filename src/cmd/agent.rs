@@ -151,7 +151,11 @@ mod running {
         let canonical = agent::canonical_vault(path)
             .with_context(|| format!("could not resolve {}", path.display()))?;
         let secret = if vault::is_passphrase_vault(path, &bytes)? {
-            let passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+            let mut passphrase = ctx.passphrase(&format!("Passphrase for {}: ", path.display()))?;
+            if ctx.keychain_supplied() {
+                // Checked here (one scrypt run) so that a stale one is reported and passed over.
+                passphrase = ctx.open_with_passphrase(&bytes)?.0;
+            }
             hand(Some(passphrase.expose_secret()), None)
         } else {
             let Some(key) = key_for_agent(ctx, &bytes)? else {

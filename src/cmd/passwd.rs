@@ -1,10 +1,11 @@
 //! `passwd`: change the passphrase of a passphrase vault.
 
-use age::secrecy::ExposeSecret;
+use age::secrecy::{ExposeSecret, SecretString};
 use anyhow::{Result, bail};
 
 use super::Ctx;
 use crate::cli::PasswdArgs;
+use crate::keychain::{self, Lookup};
 use crate::vault;
 
 /// Runs `passwd`.
@@ -26,7 +27,7 @@ pub fn run(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
     if new.expose_secret() == old.expose_secret() {
         bail!("the new passphrase is the same as the old one; nothing changed");
     }
-    session.set_passphrase(Some(new));
+    session.set_passphrase(Some(new.clone()));
     session.save()?;
     super::refresh_backup(session.path())?;
     eprintln!(
@@ -34,5 +35,24 @@ pub fn run(ctx: &Ctx, args: &PasswdArgs) -> Result<()> {
         session.path().display(),
         vault::backup_path(session.path()).display()
     );
+    update_keychain(ctx, &new);
     Ok(())
+}
+
+/// An entry in the OS keychain for this vault gets the new passphrase, so it does not go stale
+/// on this computer. Only one it can read without a prompt; a locked one is reported.
+fn update_keychain(ctx: &Ctx, new: &SecretString) {
+    let key = ctx.keychain_path();
+    match keychain::get(&key) {
+        Lookup::Found(_) => match keychain::set(&key, new) {
+            Ok(()) => eprintln!("updated the passphrase in the OS keychain too"),
+            Err(e) => eprintln!(
+                "authcli: warning: could not update the passphrase in the OS keychain ({e}); run `authcli keychain store`"
+            ),
+        },
+        Lookup::Locked => eprintln!(
+            "authcli: warning: the OS keychain is locked, so its passphrase for this vault is now out of date; run `authcli keychain store` once it is unlocked"
+        ),
+        Lookup::Missing | Lookup::Unavailable(_) => {}
+    }
 }
