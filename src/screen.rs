@@ -44,6 +44,9 @@ pub enum ScreenError {
     /// The user declined the screenshot in the desktop's dialog.
     #[error("the screenshot was not allowed in the desktop's dialog")]
     Cancelled,
+    /// A system or an X screen whose pixels authcli cannot read (a screenshot file still works).
+    #[error("screen capture is not supported {0}")]
+    Unsupported(String),
     /// A screen too large for the QR search's memory budget.
     #[error(transparent)]
     Image(QrError),
@@ -102,8 +105,5 @@ fn capture(f: impl FnMut(Shot)) -> Result<usize, ScreenError> {
 
 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
 fn capture(_: impl FnMut(Shot)) -> Result<usize, ScreenError> {
-    Err(ScreenError::Failed(
-        "screen capture is not supported on this system; save a screenshot and use --qr FILE"
-            .into(),
-    ))
+    Err(ScreenError::Unsupported("on this system".into()))
 }

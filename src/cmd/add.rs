@@ -270,7 +270,13 @@ fn from_screen() -> Result<Vec<Account>> {
             }
         }
     })
-    .context("could not capture the screen")?;
+    .map_err(|e| {
+        let hint = match e {
+            crate::screen::ScreenError::Unsupported(_) => "; save a screenshot and use --qr FILE",
+            _ => "",
+        };
+        anyhow::anyhow!("could not capture the screen: {e}{hint}")
+    })?;
     if texts.is_empty() {
         let what = if screens == 1 {
             "the screen".to_owned()

@@ -87,11 +87,8 @@ struct Layout {
 
 impl Layout {
     fn of(setup: &x11rb::protocol::xproto::Setup, screen: &Screen) -> Result<Layout, ScreenError> {
-        let unsupported = |what: String| {
-            ScreenError::Failed(format!(
-                "unsupported X screen ({what}); save a screenshot and use --qr FILE"
-            ))
-        };
+        let unsupported =
+            |what: String| ScreenError::Unsupported(format!("on this X screen ({what})"));
         let format = setup
             .pixmap_formats
             .iter()
