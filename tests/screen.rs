@@ -114,7 +114,7 @@ fn screens_without_a_qr_code_are_one_clear_error() {
     assert_eq!((code, out.as_str()), (1, ""), "{err}");
     assert_eq!(
         err,
-        "authcli: no QR code found on any of the 2 screens (1280x1024, 1280x1024); show the setup page's QR code, not covered by other windows, and run this again\n"
+        "authcli: no QR code found on any of the 2 screens (X screen 0 1280x1024, X screen 1 1280x1024); show the setup page's QR code, not covered by other windows, and run this again\n"
     );
     assert_eq!(env.vault_bytes(), before);
 }

@@ -263,7 +263,7 @@ fn from_screen() -> Result<Vec<Account>> {
     let mut sizes = Vec::new();
     let screens = crate::screen::for_each(|shot| {
         let (w, h) = shot.grey.dimensions();
-        sizes.push(format!("{w}x{h}"));
+        sizes.push(format!("{} {w}x{h}", shot.name));
         for t in crate::qr::decode_grey(&shot.grey) {
             if !texts.contains(&t) {
                 texts.push(t);
