@@ -75,6 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'authcli' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)')
             [CompletionResult]::new('--identity-passphrase-file', '--identity-passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase of a passphrase-protected identity file (`age -p`) from the first line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)')
             [CompletionResult]::new('--qr-clipboard', '--qr-clipboard', [CompletionResultType]::ParameterName, 'Read the QR code from an image in the clipboard (or an otpauth URI copied as text)')
+            [CompletionResult]::new('--qr-screen', '--qr-screen', [CompletionResultType]::ParameterName, 'Read the QR code from the screen: every screen is captured, in memory (on Wayland the desktop asks first; macOS needs the Screen Recording permission)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)')
             [CompletionResult]::new('--hotp', '--hotp', [CompletionResultType]::ParameterName, 'Counter-based (HOTP) instead of time-based (with --secret)')
             [CompletionResult]::new('--steam', '--steam', [CompletionResultType]::ParameterName, 'Steam Guard (5 characters) (with --secret)')

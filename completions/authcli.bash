@@ -238,7 +238,7 @@ _authcli() {
             return 0
             ;;
         authcli__subcmd__add)
-            opts="-h --uri --qr --qr-clipboard --secret --issuer --account --algorithm --digits --period --hotp --counter --steam --vault --identity --passphrase-file --identity-passphrase-file --help"
+            opts="-h --uri --qr --qr-clipboard --qr-screen --secret --issuer --account --algorithm --digits --period --hotp --counter --steam --vault --identity --passphrase-file --identity-passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

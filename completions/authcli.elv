@@ -70,6 +70,7 @@ set edit:completion:arg-completer[authcli] = {|@words|
             cand --passphrase-file 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)'
             cand --identity-passphrase-file 'Read the passphrase of a passphrase-protected identity file (`age -p`) from the first line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)'
             cand --qr-clipboard 'Read the QR code from an image in the clipboard (or an otpauth URI copied as text)'
+            cand --qr-screen 'Read the QR code from the screen: every screen is captured, in memory (on Wayland the desktop asks first; macOS needs the Screen Recording permission)'
             cand --secret 'Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)'
             cand --hotp 'Counter-based (HOTP) instead of time-based (with --secret)'
             cand --steam 'Steam Guard (5 characters) (with --secret)'

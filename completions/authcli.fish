@@ -70,6 +70,7 @@ complete -c authcli -n "__fish_authcli_using_subcommand add" -l identity -d 'age
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l passphrase-file -d 'Read the vault passphrase from the first line of FILE (`$AUTHCLI_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l identity-passphrase-file -d 'Read the passphrase of a passphrase-protected identity file (`age -p`) from the first line of FILE (`$AUTHCLI_IDENTITY_PASSPHRASE` comes first)' -r -F
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l qr-clipboard -d 'Read the QR code from an image in the clipboard (or an otpauth URI copied as text)'
+complete -c authcli -n "__fish_authcli_using_subcommand add" -l qr-screen -d 'Read the QR code from the screen: every screen is captured, in memory (on Wayland the desktop asks first; macOS needs the Screen Recording permission)'
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l secret -d 'Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)'
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l hotp -d 'Counter-based (HOTP) instead of time-based (with --secret)'
 complete -c authcli -n "__fish_authcli_using_subcommand add" -l steam -d 'Steam Guard (5 characters) (with --secret)'

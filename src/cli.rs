@@ -55,6 +55,7 @@ pub enum Command {
   authcli add --qr ~/shot.png                   # screenshot of a setup page
   authcli add --qr ~/shot.png work              # ... named `work`
   authcli add --qr a.png --qr b.png             # several images
+  authcli add --qr-screen                       # the setup page open on screen
   authcli add --uri - < uris.txt                # otpauth URIs, one a line (not in argv)
   authcli add work --secret --issuer Example --account me@example.com   # secret asked hidden
   pass show example-2fa | authcli add --secret --issuer Example
@@ -220,7 +221,7 @@ pub struct InitArgs {
 
 /// `add`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["uri", "qr", "qr_clipboard", "secret"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["uri", "qr", "qr_clipboard", "qr_screen", "secret"])))]
 #[allow(clippy::struct_excessive_bools)] // independent flags, as clap sees them
 pub struct AddArgs {
     /// Name for the account [default: from the issuer, else the account]
@@ -239,6 +240,11 @@ pub struct AddArgs {
     /// Read the QR code from an image in the clipboard (or an otpauth URI copied as text)
     #[arg(long)]
     pub qr_clipboard: bool,
+
+    /// Read the QR code from the screen: every screen is captured, in memory (on Wayland the
+    /// desktop asks first; macOS needs the Screen Recording permission)
+    #[arg(long)]
+    pub qr_screen: bool,
 
     /// Read a base32 secret from a hidden prompt (or from stdin when it is not a terminal)
     #[arg(long)]

@@ -6,6 +6,8 @@
 //! - [`account`]: an account (names + [`otp::Otp`]) and default-name slugs.
 //! - [`uri`]: otpauth:// and otpauth-migration:// parsing and writing.
 //! - [`qr`]: image bytes → decoded QR strings (screenshot-grade preprocessing).
+//! - [`screen`]: every screen captured in memory as grey images (X11, the Wayland portal,
+//!   xcap on macOS and Windows), for `add --qr-screen`.
 //! - [`vault`]: the age-encrypted TOML file, identities, locking, crash-safe writes.
 //! - [`time`]: unix seconds ⇄ RFC 3339.
 //! - [`import`]: other authenticators' export files → accounts (one module per format).
@@ -38,6 +40,7 @@ pub mod ops;
 pub mod otp;
 pub mod output;
 pub mod qr;
+pub mod screen;
 pub mod term;
 pub mod text;
 pub mod time;

@@ -112,6 +112,42 @@ impl Grey {
     }
 }
 
+/// Checks, before any pixel is fetched, that a captured image (a screen) of `width` × `height`
+/// pixels can be searched within the memory budget, while the capture holds `held` bytes of its
+/// own (the capture library's buffers) beside the grey image.
+pub fn check_capture(width: u32, height: u32, held: u64) -> Result<(), QrError> {
+    check_size(width, height)?;
+    let grey = u64::from(width) * u64::from(height);
+    check_memory(
+        "screen",
+        width,
+        height,
+        usize::try_from(held).unwrap_or(usize::MAX),
+        grey,
+    )
+}
+
+impl Grey {
+    /// A captured image's grey pixels (see [`luma`]), `width * height` bytes row by row; the
+    /// size is checked as [`check_capture`] does (call that before allocating `px`).
+    pub fn from_luma(width: u32, height: u32, px: Vec<u8>) -> Result<Grey, QrError> {
+        check_capture(width, height, 0)?;
+        let (w, h) = (width as usize, height as usize);
+        if px.len() != w * h {
+            return Err(QrError::Corrupt {
+                format: "screen".into(),
+                detail: format!("{} bytes for {width}x{height} pixels", px.len()),
+            });
+        }
+        Ok(Grey(Gray { w, h, px }))
+    }
+}
+
+/// The QR payloads in a grey image (empty when there is none): the search of [`decode`].
+pub fn decode_grey(grey: &Grey) -> Vec<String> {
+    search(&grey.0)
+}
+
 /// Decodes an image file's bytes to 8-bit grey, checking its size from the header first; the
 /// same path as [`decode`], for callers that want the size or the errors before the search.
 pub fn decode_to_grey(bytes: &[u8]) -> Result<Grey, QrError> {
@@ -647,8 +683,8 @@ impl Gray {
     }
 }
 
-/// Rec. 709 luma in 1/256 steps.
-fn luma(r: u8, g: u8, b: u8) -> u8 {
+/// Rec. 709 luma in 1/256 steps: the grey the search sees of an RGB pixel.
+pub fn luma(r: u8, g: u8, b: u8) -> u8 {
     let y = (u32::from(r) * 54 + u32::from(g) * 183 + u32::from(b) * 19) >> 8;
     u8::try_from(y).unwrap_or(u8::MAX)
 }

@@ -96,10 +96,13 @@ fn collect(args: &AddArgs) -> Result<Vec<Account>> {
     if args.qr_clipboard {
         return from_clipboard();
     }
+    if args.qr_screen {
+        return from_screen();
+    }
     if args.secret {
         return from_secret(args).map(|a| vec![a]);
     }
-    bail!("say where the account comes from: --uri, --qr or --secret")
+    bail!("say where the account comes from: --uri, --qr, --qr-clipboard, --qr-screen or --secret")
 }
 
 /// One URI (otpauth, steam or otpauth-migration) → accounts.
@@ -252,6 +255,40 @@ fn from_clipboard() -> Result<Vec<Account>> {
             accounts_from_qr_texts(&[text.to_owned()], "the text in the clipboard")
         }
     }
+}
+
+/// Every screen, captured in memory and searched one at a time.
+fn from_screen() -> Result<Vec<Account>> {
+    let mut texts: Vec<String> = Vec::new();
+    let mut sizes = Vec::new();
+    let screens = crate::screen::for_each(|shot| {
+        let (w, h) = shot.grey.dimensions();
+        sizes.push(format!("{} {w}x{h}", shot.name));
+        for t in crate::qr::decode_grey(&shot.grey) {
+            if !texts.contains(&t) {
+                texts.push(t);
+            }
+        }
+    })
+    .map_err(|e| {
+        let hint = match e {
+            crate::screen::ScreenError::Unsupported(_) => "; save a screenshot and use --qr FILE",
+            _ => "",
+        };
+        anyhow::anyhow!("could not capture the screen: {e}{hint}")
+    })?;
+    if texts.is_empty() {
+        let what = if screens == 1 {
+            "the screen".to_owned()
+        } else {
+            format!("any of the {screens} screens")
+        };
+        bail!(
+            "no QR code found on {what} ({}); show the setup page's QR code, not covered by other windows, and run this again",
+            sizes.join(", ")
+        );
+    }
+    accounts_from_qr_texts(&texts, "the QR code on the screen")
 }
 
 /// Turns the strings of the QR codes found in one image into accounts, explaining the rest.

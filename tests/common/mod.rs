@@ -234,21 +234,31 @@ impl Xvfb {
     /// Starts one, or returns `None` (after printing SKIPPED) when Xvfb or xclip is missing
     /// outside CI.
     pub fn start() -> Option<Self> {
-        use std::io::BufRead;
-        use std::process::Stdio;
-        if !have("Xvfb") || !have("xclip") {
+        if !have("xclip") {
             return None;
         }
+        Self::with_screens(&["320x240x24"])
+    }
+
+    /// Starts one with these screens (`WIDTHxHEIGHTxDEPTH` each: `:N.0`, `:N.1`, …), or returns
+    /// `None` (after printing SKIPPED) when Xvfb is missing outside CI.
+    pub fn with_screens(screens: &[&str]) -> Option<Self> {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        if !have("Xvfb") {
+            return None;
+        }
+        let mut args = vec![
+            "-displayfd".to_owned(),
+            "1".into(),
+            "-nolisten".into(),
+            "tcp".into(),
+        ];
+        for (n, geometry) in screens.iter().enumerate() {
+            args.extend(["-screen".to_owned(), n.to_string(), (*geometry).to_owned()]);
+        }
         let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-nolisten",
-                "tcp",
-                "-screen",
-                "0",
-                "320x240x24",
-            ])
+            .args(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
