@@ -52,6 +52,8 @@ pub struct Ctx {
     pub identity_passphrase_file: Option<PathBuf>,
     /// age plugins' questions (PIN, touch), answered on the terminal.
     prompts: term::Prompts,
+    /// A sealed identity file's passphrase once known.
+    identity_passphrase_cache: std::cell::OnceCell<SecretString>,
     /// Whose recipients record (SPEC §7) applies: the vault's own, or for a copy git hands the
     /// merge driver, the vault the user works with.
     trust_path: PathBuf,
@@ -85,6 +87,7 @@ impl Ctx {
             passphrase_file: cli.passphrase_file.clone(),
             identity_passphrase_file: cli.identity_passphrase_file.clone(),
             prompts: term::Prompts::default(),
+            identity_passphrase_cache: std::cell::OnceCell::new(),
             conflict_notice: std::cell::Cell::new(true),
             passphrase_cache: std::cell::RefCell::new(None),
             keychain_tried: std::cell::Cell::new(false),
@@ -104,6 +107,7 @@ impl Ctx {
             passphrase_file: self.passphrase_file.clone(),
             identity_passphrase_file: self.identity_passphrase_file.clone(),
             prompts: self.prompts.clone(),
+            identity_passphrase_cache: self.identity_passphrase_cache.clone(),
             trust_path: self.trust_path.clone(),
             conflict_notice: std::cell::Cell::new(false),
             passphrase_cache: std::cell::RefCell::new(None),
@@ -239,7 +243,11 @@ impl Ctx {
         let prompt = format!("Passphrase for {}: ", path.display());
         let p = self.passphrase(&prompt)?;
         match vault::decrypt(path, bytes, &Key::Passphrase(p.clone())) {
-            Ok(plain) => Ok((p, plain)),
+            Ok(plain) => {
+                // Proven: `unlock_by_default` need not check it again.
+                self.from_keychain.set(false);
+                Ok((p, plain))
+            }
             Err(VaultError::WrongPassphrase(_)) if self.from_keychain.get() => {
                 self.distrust_keychain();
                 let p = self.passphrase(&prompt)?;
@@ -258,21 +266,24 @@ impl Ctx {
 
     /// The passphrase of a sealed identity file: `$AUTHCLI_IDENTITY_PASSPHRASE`, the identity
     /// passphrase file, else a hidden prompt.
+    /// Asked once per process (`merge` opens the vault and its copies with one identity).
     pub fn identity_passphrase(&self, id_path: &Path) -> Result<SecretString> {
-        if let Some(p) = given_secret(
+        if let Some(p) = self.identity_passphrase_cache.get() {
+            return Ok(p.clone());
+        }
+        let p = match given_secret(
             "AUTHCLI_IDENTITY_PASSPHRASE",
             self.identity_passphrase_file.as_deref(),
         )? {
-            return Ok(p);
-        }
-        prompt_secret(&format!("Passphrase for identity {}: ", id_path.display()))?.ok_or_else(
-            || {
-                UnlockError(
-                    "no terminal to ask for its passphrase; set AUTHCLI_IDENTITY_PASSPHRASE_FILE or use --identity-passphrase-file".into(),
-                )
-                .into()
-            },
-        )
+            Some(p) => p,
+            None => prompt_secret(&format!("Passphrase for identity {}: ", id_path.display()))?
+                .ok_or_else(|| {
+                    UnlockError(
+                        "no terminal to ask for its passphrase; set AUTHCLI_IDENTITY_PASSPHRASE_FILE or use --identity-passphrase-file".into(),
+                    )
+                })?,
+        };
+        Ok(self.identity_passphrase_cache.get_or_init(|| p).clone())
     }
 
     /// Loads an identity file: a sealed one asks for its passphrase, a plugin's asks on the

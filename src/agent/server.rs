@@ -182,6 +182,15 @@ impl Agent {
                 }
             }
             Op::Keep { file_key } => {
+                if self.store.passphrase().is_some() {
+                    // A passphrase vault's agent never holds a key it did not unwrap or wrap
+                    // itself (a vault rekeyed elsewhere to a hardware key is not unlocked
+                    // by the back door).
+                    return Reply::error(
+                        ErrorKind::BadRequest,
+                        "this agent holds a passphrase vault's keys only",
+                    );
+                }
                 let Some(key) = decode_file_key(file_key) else {
                     return Reply::error(ErrorKind::BadRequest, "a file key is 16 bytes");
                 };
@@ -283,6 +292,69 @@ mod tests {
             body: vec![0; 32],
         };
         assert!(unwrap(&mut c, &[x]).unwrap().is_none());
+    }
+
+    #[test]
+    fn only_a_key_based_vaults_agent_keeps_a_file_key_and_only_the_right_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("v.age");
+        let id = age::x25519::Identity::generate();
+        let bytes = {
+            let r = id.to_public();
+            let e = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .unwrap();
+            let mut out = Vec::new();
+            let mut w = e.wrap_output(&mut out).unwrap();
+            std::io::Write::write_all(&mut w, b"x").unwrap();
+            w.finish().unwrap();
+            out
+        };
+        std::fs::write(&vault, &bytes).unwrap();
+        // The file key, as the client gets it from its identity.
+        let d = age::Decryptor::new_buffered(&bytes[..]).unwrap();
+        struct Grab(age::x25519::Identity, std::cell::RefCell<Option<[u8; 16]>>);
+        impl age::Identity for Grab {
+            fn unwrap_stanza(&self, s: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+                let k = self.0.unwrap_stanza(s)?;
+                Some(k.inspect(|k| *self.1.borrow_mut() = Some(*k.expose_secret())))
+            }
+        }
+        let grab = Grab(id, std::cell::RefCell::new(None));
+        let _ = d
+            .decrypt(std::iter::once(&grab as &dyn age::Identity))
+            .unwrap();
+        let raw = grab.1.into_inner().unwrap();
+        let keep = |agent: &mut Agent, raw: [u8; 16]| {
+            let key = FileKey::init_with_mut(|k| k.copy_from_slice(&raw));
+            agent.handle(&Op::Keep {
+                file_key: encode_file_key(&key),
+            })
+        };
+        let mut with_pass = Agent {
+            store: store("p"),
+            vault: vault.clone(),
+            until: 0,
+        };
+        assert!(matches!(keep(&mut with_pass, raw).body, Body::Error { .. }));
+        let mut keys_only = Agent {
+            store: KeyStore::new(None).unwrap(),
+            vault,
+            until: 0,
+        };
+        assert!(matches!(
+            keep(&mut keys_only, [7; 16]).body,
+            Body::Error { .. }
+        ));
+        assert_eq!(keep(&mut keys_only, raw).body, Body::Kept);
+        // It holds no passphrase, so it wraps nothing.
+        assert!(matches!(
+            keys_only
+                .handle(&Op::Wrap {
+                    file_key: zeroize::Zeroizing::new("AAAAAAAAAAAAAAAAAAAAAA==".into()),
+                })
+                .body,
+            Body::Error { .. }
+        ));
     }
 
     #[test]

@@ -171,8 +171,6 @@ mod running {
             .arg(&canonical)
             .arg("__agent")
             .arg(duration.as_secs().to_string())
-            .env_remove("AUTHCLI_PASSPHRASE")
-            .env_remove("AUTHCLI_PASSPHRASE_FILE")
             .current_dir("/");
         let started = crate::detached::start(cmd, &secret, READY_TIMEOUT);
         let (mut child, answer) = match started {
@@ -257,7 +255,10 @@ mod running {
             #[serde(skip_serializing_if = "Option::is_none")]
             file_key: Option<&'a str>,
         }
-        let mut out = Zeroizing::new(Vec::with_capacity(128));
+        // Room for the worst escaping, so the buffer never grows (a grown one would leave an
+        // unzeroized copy behind).
+        let len = passphrase.map_or(0, str::len) + file_key.map_or(0, str::len);
+        let mut out = Zeroizing::new(Vec::with_capacity(6 * len + 64));
         let _ = serde_json::to_writer(
             &mut *out,
             &Hand {

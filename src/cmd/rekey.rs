@@ -82,6 +82,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<()> {
     if let (false, Some(id)) = (session.is_passphrase(), &ctx.identity)
         // Without asking again: a sealed identity is not checked.
         && let Ok(ids) = vault::load_identity_without_asking(id)
+        && !ids.recipients().is_empty()
         && !ids.recipients().iter().any(|r| recipients.contains(r))
     {
         eprintln!(

@@ -68,6 +68,6 @@ fn refused(detail: &str) -> ScreenError {
     if cfg!(target_os = "macos") {
         ScreenError::Permission(format!(" ({})", crate::text::one_line(detail)))
     } else {
-        ScreenError::Failed(format!("could not capture the screen: {detail}"))
+        ScreenError::Failed(detail.to_string())
     }
 }

@@ -78,6 +78,14 @@ pub fn capture() -> Result<Shot, PortalError> {
         Ok(Some(m)) => m,
         Ok(None) => return Err(failed("the desktop portal closed the request".into())),
         Err(_) => {
+            // Closed, so that a dialog answered later writes no screenshot that nobody deletes.
+            let _ = Proxy::new(
+                &conn,
+                DESTINATION,
+                handle.as_str(),
+                "org.freedesktop.portal.Request",
+            )
+            .and_then(|p| p.call_method("Close", &()));
             return Err(failed(format!(
                 "no answer from the desktop's screenshot dialog within {} s",
                 ANSWER_TIMEOUT.as_secs()
