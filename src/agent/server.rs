@@ -296,6 +296,13 @@ mod tests {
 
     #[test]
     fn only_a_key_based_vaults_agent_keeps_a_file_key_and_only_the_right_one() {
+        struct Grab(age::x25519::Identity, std::cell::RefCell<Option<[u8; 16]>>);
+        impl age::Identity for Grab {
+            fn unwrap_stanza(&self, s: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+                let k = self.0.unwrap_stanza(s)?;
+                Some(k.inspect(|k| *self.1.borrow_mut() = Some(*k.expose_secret())))
+            }
+        }
         let dir = tempfile::tempdir().unwrap();
         let vault = dir.path().join("v.age");
         let id = age::x25519::Identity::generate();
@@ -312,13 +319,6 @@ mod tests {
         std::fs::write(&vault, &bytes).unwrap();
         // The file key, as the client gets it from its identity.
         let d = age::Decryptor::new_buffered(&bytes[..]).unwrap();
-        struct Grab(age::x25519::Identity, std::cell::RefCell<Option<[u8; 16]>>);
-        impl age::Identity for Grab {
-            fn unwrap_stanza(&self, s: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
-                let k = self.0.unwrap_stanza(s)?;
-                Some(k.inspect(|k| *self.1.borrow_mut() = Some(*k.expose_secret())))
-            }
-        }
         let grab = Grab(id, std::cell::RefCell::new(None));
         let _ = d
             .decrypt(std::iter::once(&grab as &dyn age::Identity))
