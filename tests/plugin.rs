@@ -2,6 +2,8 @@
 //! binary: a real plugin process (`examples/age-plugin-unencrypted.rs`, on `age-plugin`) speaks
 //! age's plugin protocol; prompts are answered in a pseudo-terminal (`tests/support/answer_prompts.py`);
 //! codes are checked against oathtool; the age CLI seals and opens identity files too.
+//! Unix only: the pseudo-terminal and the plugin's file modes.
+#![cfg(unix)]
 
 mod common;
 
