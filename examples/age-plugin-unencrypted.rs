@@ -21,9 +21,10 @@ use age_plugin::{Callbacks, PluginHandler, print_new_identity, run_state_machine
 
 const NAME: &str = "unencrypted";
 
-/// The key that a recipient and its identity share, as a stanza argument.
-fn tag(bytes: &[u8]) -> String {
-    data_encoding::HEXLOWER.encode(bytes)
+/// The key that a recipient and its identity share, as a stanza argument; `None` for another
+/// plugin's.
+fn tag(name: &str, bytes: &[u8]) -> Option<String> {
+    (name == NAME).then(|| data_encoding::HEXLOWER.encode(bytes))
 }
 
 struct Handler;
@@ -50,13 +51,11 @@ impl RecipientPluginV1 for Wrapper {
         name: &str,
         bytes: &[u8],
     ) -> Result<(), recipient::Error> {
-        if name != NAME {
-            return Err(recipient::Error::Recipient {
-                index,
-                message: "not an unencrypted recipient".into(),
-            });
-        }
-        self.0.push(tag(bytes));
+        let t = tag(name, bytes).ok_or_else(|| recipient::Error::Recipient {
+            index,
+            message: "not an unencrypted recipient".into(),
+        })?;
+        self.0.push(t);
         Ok(())
     }
 
@@ -66,13 +65,11 @@ impl RecipientPluginV1 for Wrapper {
         name: &str,
         bytes: &[u8],
     ) -> Result<(), recipient::Error> {
-        if name != NAME {
-            return Err(recipient::Error::Identity {
-                index,
-                message: "not an unencrypted identity".into(),
-            });
-        }
-        self.0.push(tag(bytes));
+        let t = tag(name, bytes).ok_or_else(|| recipient::Error::Identity {
+            index,
+            message: "not an unencrypted identity".into(),
+        })?;
+        self.0.push(t);
         Ok(())
     }
 
@@ -110,13 +107,11 @@ impl IdentityPluginV1 for Unwrapper {
         name: &str,
         bytes: &[u8],
     ) -> Result<(), identity::Error> {
-        if name != NAME {
-            return Err(identity::Error::Identity {
-                index,
-                message: "not an unencrypted identity".into(),
-            });
-        }
-        self.0.push(tag(bytes));
+        let t = tag(name, bytes).ok_or_else(|| identity::Error::Identity {
+            index,
+            message: "not an unencrypted identity".into(),
+        })?;
+        self.0.push(t);
         Ok(())
     }
 

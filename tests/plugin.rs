@@ -445,20 +445,29 @@ fn a_sealed_identity_file_opens_with_its_passphrase_from_every_source() {
     }
 }
 
-/// The age CLI decrypts the sealed identity file `key` with `passphrase`, to an identity.
-fn assert_age_opens(env: &Env, key: &Path, passphrase: &str) {
-    let plain = env.dir.path().join("key.txt.out");
-    let steps = serde_json::to_string(&[["passphrase", passphrase]]).unwrap();
+/// Runs the age CLI in a pseudo-terminal (it reads passphrases from the terminal only),
+/// answering `steps`; asserts that it succeeded.
+fn age_in_pty(steps: &[(&str, &str)], args: &[&str]) {
     let out = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/answer_prompts.py"))
-        .arg(steps)
-        .args(["age", "-d", "-o", path_str(&plain), path_str(key)])
+        .arg(serde_json::to_string(steps).unwrap())
+        .arg("age")
+        .args(args)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "age {args:?}: {}",
         String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The age CLI decrypts the sealed identity file `key` with `passphrase`, to an identity.
+fn assert_age_opens(env: &Env, key: &Path, passphrase: &str) {
+    let plain = env.dir.path().join("key.txt.out");
+    age_in_pty(
+        &[("passphrase", passphrase)],
+        &["-d", "-o", path_str(&plain), path_str(key)],
     );
     assert!(
         std::fs::read_to_string(&plain)
@@ -481,16 +490,12 @@ fn an_identity_sealed_by_age_armored_opens_too() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let out = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/answer_prompts.py"))
-        .arg(r#"[["Enter passphrase", "s3cret words"], ["Confirm passphrase", "s3cret words"]]"#)
-        .args(["age", "-p", "-a", "-o", path_str(&sealed), path_str(&plain)])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    age_in_pty(
+        &[
+            ("Enter passphrase", "s3cret words"),
+            ("Confirm passphrase", "s3cret words"),
+        ],
+        &["-p", "-a", "-o", path_str(&sealed), path_str(&plain)],
     );
     assert!(
         std::fs::read_to_string(&sealed)
