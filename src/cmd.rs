@@ -422,13 +422,14 @@ impl Ctx {
             } else {
                 let p = self.passphrase(&format!("Passphrase for {}: ", path.display()))?;
                 match vault::decrypt(path, &bytes, &Key::Passphrase(p)) {
-                    Err(VaultError::WrongPassphrase(_)) if term::interactive() => {
-                        let own = term::prompt_hidden(&format!(
+                    Err(e @ VaultError::WrongPassphrase(_)) => {
+                        let prompt = format!(
                             "{} has another passphrase. Passphrase for it: ",
                             path.display()
-                        ))
-                        .map_err(|e| UnlockError(format!("cannot ask for the passphrase ({e})")))?;
-                        let own = non_empty(&own, "the passphrase")?;
+                        );
+                        let Some(own) = prompt_secret(&prompt)? else {
+                            return Err(e.into());
+                        };
                         vault::decrypt(path, &bytes, &Key::Passphrase(own))?
                     }
                     other => other?,

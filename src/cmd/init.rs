@@ -121,10 +121,10 @@ fn new_identity_passphrase(ctx: &Ctx, id_path: &Path) -> Result<age::secrecy::Se
         )
         .into());
     }
+    // A terminal is known to be there (checked above).
     let ask = |prompt: &str| {
-        let p = term::prompt_hidden(prompt)
-            .map_err(|e| UnlockError(format!("cannot ask for the passphrase ({e})")))?;
-        super::non_empty(&p, "the passphrase")
+        super::prompt_secret(prompt)?
+            .ok_or_else(|| anyhow::Error::from(UnlockError("the terminal went away".into())))
     };
     loop {
         let a = ask(&format!(
