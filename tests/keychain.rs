@@ -10,13 +10,12 @@
 
 mod common;
 
-use std::io::{BufRead, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Env, have, oathtool_totp, path_str};
+use common::{Env, PrivateBus, have, oathtool_totp, path_str};
 
 const PASS: &str = "keychain test passphrase";
 const NEW_PASS: &str = "changed on another computer";
@@ -28,9 +27,8 @@ const AT: u64 = 1_764_000_000;
 /// A private session bus and a gnome-keyring-daemon serving the Secret Service on it, both
 /// killed on drop.
 struct Keyring {
-    bus: Child,
+    bus: PrivateBus,
     daemon: Option<Child>,
-    address: String,
     home: PathBuf,
 }
 
@@ -54,53 +52,12 @@ impl Keyring {
     }
 
     fn try_start(home: &Path) -> Result<Self, String> {
-        let run = home.join("run");
-        std::fs::create_dir_all(&run).map_err(|e| e.to_string())?;
-        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| e.to_string())?;
-        // A session bus with no service directories: nothing is activated behind our back.
-        let config = home.join("bus.conf");
-        std::fs::write(
-            &config,
-            format!(
-                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-                run.display()
-            ),
-        )
-        .map_err(|e| e.to_string())?;
-        let mut bus = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--print-address=1", "--nofork"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("dbus-daemon: {e}"))?;
-        let mut address = String::new();
-        std::io::BufReader::new(bus.stdout.take().unwrap())
-            .read_line(&mut address)
-            .map_err(|e| e.to_string())?;
+        let bus = PrivateBus::start(home)?;
         let mut k = Self {
             bus,
             daemon: None,
-            address: address.trim().to_owned(),
             home: home.to_owned(),
         };
-        if k.address.is_empty() {
-            return Err("dbus-daemon printed no address".into());
-        }
         k.start_daemon()?;
         Ok(k)
     }
@@ -156,7 +113,7 @@ impl Keyring {
             .env("XDG_RUNTIME_DIR", self.home.join("run"))
             .env("XDG_DATA_HOME", self.home.join("data-home"))
             .env("XDG_CONFIG_HOME", self.home.join("config-home"))
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
     }
 
     /// `dbus-send --print-reply ARGS` on this bus: its output (or error) as text.
@@ -230,8 +187,6 @@ impl Keyring {
 impl Drop for Keyring {
     fn drop(&mut self) {
         self.stop_daemon();
-        let _ = self.bus.kill();
-        let _ = self.bus.wait();
     }
 }
 
@@ -241,7 +196,7 @@ fn run(env: &Env, kr: &Keyring, pass: Option<&str>, args: &[&str]) -> (i32, Stri
     let mut c = env.cmd();
     c.env_remove("AUTHCLI_IDENTITY")
         .env("XDG_RUNTIME_DIR", kr.home.join("run"))
-        .env("DBUS_SESSION_BUS_ADDRESS", &kr.address);
+        .env("DBUS_SESSION_BUS_ADDRESS", &kr.bus.address);
     if let Some(p) = pass {
         c.env("AUTHCLI_PASSPHRASE", p);
     }
@@ -338,7 +293,7 @@ fn refused(env: &Env, kr: &Keyring, vault: &Path) {
 
     let keyed = Env::with_key_vault();
     let mut c = keyed.cmd();
-    c.env("DBUS_SESSION_BUS_ADDRESS", &kr.address)
+    c.env("DBUS_SESSION_BUS_ADDRESS", &kr.bus.address)
         .args(["keychain", "store"]);
     let (code, _, err) = keyed.run_with(c, "");
     assert_eq!(code, 1, "{err}");
@@ -354,7 +309,7 @@ fn stale(env: &Env, kr: &Keyring, vault: &Path, want: &str) {
     let mut c = env.cmd();
     c.env_remove("AUTHCLI_IDENTITY")
         .env("AUTHCLI_VAULT", &other)
-        .env("DBUS_SESSION_BUS_ADDRESS", &kr.address)
+        .env("DBUS_SESSION_BUS_ADDRESS", &kr.bus.address)
         .env("AUTHCLI_PASSPHRASE", PASS)
         .env("AUTHCLI_NEW_PASSPHRASE", NEW_PASS)
         .arg("passwd");
@@ -393,7 +348,7 @@ fn passwd_updates(env: &Env, kr: &Keyring, vault: &Path, want: &str) {
     let mut c = env.cmd();
     c.env_remove("AUTHCLI_IDENTITY")
         .env("XDG_RUNTIME_DIR", kr.home.join("run"))
-        .env("DBUS_SESSION_BUS_ADDRESS", &kr.address)
+        .env("DBUS_SESSION_BUS_ADDRESS", &kr.bus.address)
         .env("AUTHCLI_NEW_PASSPHRASE", THIRD_PASS)
         .arg("passwd");
     let (code, _, err) = env.run_with(c, "");

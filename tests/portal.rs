@@ -7,46 +7,15 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 
-use common::{Env, have, oathtool_totp};
+use common::{Env, PrivateBus, have, oathtool_totp};
 use zbus::zvariant::{OwnedObjectPath, Value};
 
-/// A private session bus, killed on drop.
-struct Bus {
-    child: Child,
-    address: String,
-}
-
-impl Bus {
-    fn start() -> Option<Self> {
-        if !have("dbus-daemon") {
-            return None;
-        }
-        let mut child = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut address = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
-        let address = address.trim().to_owned();
-        assert!(!address.is_empty(), "dbus-daemon gave no address");
-        Some(Self { child, address })
-    }
-}
-
-impl Drop for Bus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A private session bus (no service activation: no real portal answers), or `None` (after
+/// printing SKIPPED) when dbus-daemon is missing outside CI.
+fn bus(env: &Env) -> Option<PrivateBus> {
+    have("dbus-daemon").then(|| PrivateBus::start(&env.dir.path().join("bus")).unwrap())
 }
 
 /// The stand-in portal: answers every request with `code` and, for 0, the URI of `file`.
@@ -90,7 +59,7 @@ impl Portal {
 }
 
 /// Serves the stand-in on `bus` until the returned connection is dropped.
-fn serve(bus: &Bus, code: u32, file: PathBuf) -> zbus::blocking::Connection {
+fn serve(bus: &PrivateBus, code: u32, file: PathBuf) -> zbus::blocking::Connection {
     zbus::blocking::connection::Builder::address(bus.address.as_str())
         .unwrap()
         .name("org.freedesktop.portal.Desktop")
@@ -102,7 +71,7 @@ fn serve(bus: &Bus, code: u32, file: PathBuf) -> zbus::blocking::Connection {
 }
 
 /// `authcli add --qr-screen` in a Wayland session without X11, on `bus`.
-fn add_from_screen(env: &Env, bus: &Bus) -> (i32, String, String) {
+fn add_from_screen(env: &Env, bus: &PrivateBus) -> (i32, String, String) {
     let mut c = env.cmd();
     c.args(["add", "--qr-screen"])
         .env("WAYLAND_DISPLAY", "wayland-authcli-test")
@@ -120,8 +89,8 @@ fn portal_file(env: &Env) -> PathBuf {
 
 #[test]
 fn the_portal_screenshot_is_read_and_its_file_deleted() {
-    let Some(bus) = Bus::start() else { return };
     let env = Env::with_key_vault();
+    let Some(bus) = bus(&env) else { return };
     let file = portal_file(&env);
     let _portal = serve(&bus, 0, file.clone());
     let (code, out, err) = add_from_screen(&env, &bus);
@@ -142,8 +111,8 @@ fn the_portal_screenshot_is_read_and_its_file_deleted() {
 
 #[test]
 fn a_declined_screenshot_is_one_clear_error() {
-    let Some(bus) = Bus::start() else { return };
     let env = Env::with_key_vault();
+    let Some(bus) = bus(&env) else { return };
     let before = env.vault_bytes();
     let _portal = serve(&bus, 1, portal_file(&env));
     let (code, out, err) = add_from_screen(&env, &bus);
@@ -157,8 +126,8 @@ fn a_declined_screenshot_is_one_clear_error() {
 
 #[test]
 fn no_portal_and_no_x11_is_one_clear_error() {
-    let Some(bus) = Bus::start() else { return };
     let env = Env::with_key_vault();
+    let Some(bus) = bus(&env) else { return };
     let before = env.vault_bytes();
     let (code, out, err) = add_from_screen(&env, &bus);
     assert_eq!((code, out.as_str()), (1, ""), "{err}");

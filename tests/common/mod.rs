@@ -318,3 +318,75 @@ impl Drop for Xvfb {
         let _ = self.child.wait();
     }
 }
+
+/// A private D-Bus session bus with its own config and no service directories (nothing is
+/// activated behind a test's back: no real portal, no real keyring), killed on drop.
+#[cfg(unix)]
+pub struct PrivateBus {
+    child: std::process::Child,
+    /// The bus address, for `$DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+}
+
+#[cfg(unix)]
+impl PrivateBus {
+    /// Starts one listening in `dir` (created 0700).
+    pub fn start(dir: &Path) -> Result<Self, String> {
+        use std::io::BufRead;
+        use std::os::unix::fs::PermissionsExt;
+        use std::process::Stdio;
+        let run = dir.join("run");
+        std::fs::create_dir_all(&run).map_err(|e| e.to_string())?;
+        std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| e.to_string())?;
+        let config = dir.join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                run.display()
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        let mut child = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--print-address=1", "--nofork"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("dbus-daemon: {e}"))?;
+        let mut address = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut address)
+            .map_err(|e| e.to_string())?;
+        let bus = Self {
+            child,
+            address: address.trim().to_owned(),
+        };
+        if bus.address.is_empty() {
+            return Err("dbus-daemon printed no address".into());
+        }
+        Ok(bus)
+    }
+}
+
+#[cfg(unix)]
+impl Drop for PrivateBus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
