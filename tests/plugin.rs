@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Env, have, oathtool_totp, path_str};
+use common::{Env, have, oathtool_totp, one_line_failure, path_str};
 
 const SECRET: &str = "JBSWY3DPEHPK3PXP";
 const AT: &str = "2026-01-01T00:00:00Z";
@@ -108,30 +108,6 @@ fn in_pty(
     )
 }
 
-fn run(mut c: Command, stdin: &str) -> (i32, String, String) {
-    c.stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    {
-        use std::io::Write;
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn one_line_failure(code: i32, out: &str, err: &str, want: i32) {
-    assert_eq!(code, want, "stdout {out:?}, stderr {err:?}");
-    assert!(out.is_empty(), "{out}");
-    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
 /// `authcli ARGS` with no terminal, the test plugin on PATH and `vars` set.
 fn quiet(
     env: &Env,
@@ -141,7 +117,7 @@ fn quiet(
 ) -> (i32, String, String) {
     let mut c = cmd(env, identity, args);
     c.envs(vars.iter().copied());
-    run(c, "")
+    env.run_with(c, "")
 }
 
 fn unlocks(log: &Path) -> usize {
@@ -163,10 +139,10 @@ fn plugin_vault_gives_oathtool_codes_and_its_backup_recipient_opens_it() {
     assert!(ra.starts_with("age1unencrypted1"), "{ra}");
 
     // init with a plugin identity and a plugin recipient as the backup key.
-    let (code, out, err) = run(cmd(&env, &a, &["init", "--recipient", &rb]), "");
+    let (code, out, err) = env.run_with(cmd(&env, &a, &["init", "--recipient", &rb]), "");
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().collect::<Vec<_>>(), [ra.as_str(), rb.as_str()]);
-    let (code, _, err) = run(cmd(&env, &a, &["add", "--uri", "-"]), &uri());
+    let (code, _, err) = env.run_with(cmd(&env, &a, &["add", "--uri", "-"]), &uri());
     assert_eq!(code, 0, "{err}");
 
     // The vault file is a real age file with one plugin stanza per recipient.
@@ -175,13 +151,13 @@ fn plugin_vault_gives_oathtool_codes_and_its_backup_recipient_opens_it() {
     assert_eq!(header.matches("-> unencrypted ").count(), 2, "{header}");
 
     for id in [&a, &b] {
-        let (code, out, err) = run(cmd(&env, id, &["code", "example", "--at", AT]), "");
+        let (code, out, err) = env.run_with(cmd(&env, id, &["code", "example", "--at", AT]), "");
         assert_eq!(code, 0, "{err}");
         assert_eq!(out.trim(), want_code());
     }
     // An identity of the same plugin that is not a recipient: no matching identity.
     let before = env.vault_bytes();
-    let (code, out, err) = run(cmd(&env, &c, &["code", "example"]), "");
+    let (code, out, err) = env.run_with(cmd(&env, &c, &["code", "example"]), "");
     one_line_failure(code, &out, &err, 4);
     assert!(err.contains("none of the identities"), "{err}");
     assert_eq!(env.vault_bytes(), before);
@@ -192,12 +168,12 @@ fn a_missing_plugin_is_one_clear_line_and_exit_4() {
     let env = Env::new();
     let a = env.dir.path().join("id.txt");
     new_plugin_identity(&a);
-    let (code, _, err) = run(cmd(&env, &a, &["init"]), "");
+    let (code, _, err) = env.run_with(cmd(&env, &a, &["init"]), "");
     assert_eq!(code, 0, "{err}");
     let before = env.vault_bytes();
     let mut c = cmd(&env, &a, &["code", "example"]);
     c.env("PATH", "/usr/bin:/bin");
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = env.run_with(c, "");
     one_line_failure(code, &out, &err, 4);
     assert!(
         err.contains("age-plugin-unencrypted") && err.contains("not on PATH"),
@@ -215,7 +191,7 @@ fn a_missing_plugin_is_one_clear_line_and_exit_4() {
         ],
     );
     c.env("AUTHCLI_VAULT", env.dir.path().join("second.age"));
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = env.run_with(c, "");
     assert_eq!(code, 1, "{out} {err}");
     assert!(
         err.contains("age-plugin-yubikey") && err.contains("not on PATH"),
@@ -233,9 +209,9 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     let a = env.dir.path().join("id.txt");
     new_plugin_identity(&a);
     let log = env.dir.path().join("touches.log");
-    let (code, _, err) = run(cmd(&env, &a, &["init"]), "");
+    let (code, _, err) = env.run_with(cmd(&env, &a, &["init"]), "");
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(cmd(&env, &a, &["add", "--uri", "-"]), &uri());
+    let (code, _, err) = env.run_with(cmd(&env, &a, &["add", "--uri", "-"]), &uri());
     assert_eq!(code, 0, "{err}");
 
     let pin = [
@@ -289,7 +265,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     }
     let mut c = cmd(&env, &a, &["add", "second", "--secret"]);
     c.envs(pin);
-    let (code, _, err) = run(c, "GEZDGNBVGY3TQOJQ\n");
+    let (code, _, err) = env.run_with(c, "GEZDGNBVGY3TQOJQ\n");
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = quiet(&env, &a, &pin, &["code", "second", "--at", AT]);
     assert_eq!(code, 0, "{err}");
@@ -334,7 +310,7 @@ fn a_plugin_pin_is_asked_on_the_terminal_and_the_agent_holds_the_key_for_the_unl
     );
 
     // lock: the PIN is needed again.
-    let (code, _, err) = run(cmd(&env, &a, &["lock"]), "");
+    let (code, _, err) = env.run_with(cmd(&env, &a, &["lock"]), "");
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = quiet(&env, &a, &pin, &["code", "example"]);
     one_line_failure(code, &out, &err, 4);
@@ -368,7 +344,7 @@ fn a_sealed_identity_file_opens_with_its_passphrase_from_every_source() {
         c.env("AUTHCLI_IDENTITY", &key)
             .env("AUTHCLI_IDENTITY_PASSPHRASE", "correct horse")
             .args(args);
-        run(c, stdin)
+        env.run_with(c, stdin)
     };
     let (code, _, err) = with_pass(&["add", "--uri", "-"], &uri());
     assert_eq!(code, 0, "{err}");
@@ -388,7 +364,7 @@ fn a_sealed_identity_file_opens_with_its_passphrase_from_every_source() {
         "--at",
         AT,
     ]);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = env.run_with(c, "");
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.trim(), want_code());
     let (code, out) = in_pty(
@@ -414,12 +390,12 @@ fn a_sealed_identity_file_opens_with_its_passphrase_from_every_source() {
     c.env("AUTHCLI_IDENTITY", &key)
         .env("AUTHCLI_IDENTITY_PASSPHRASE", "wrong horse")
         .args(["code", "example"]);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = env.run_with(c, "");
     one_line_failure(code, &out, &err, 4);
     assert!(err.contains("key.age: wrong passphrase"), "{err}");
     let mut c = env.cmd();
     c.env("AUTHCLI_IDENTITY", &key).args(["code", "example"]);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = env.run_with(c, "");
     one_line_failure(code, &out, &err, 4);
     assert!(
         err.contains("no terminal to ask for its passphrase"),
@@ -433,7 +409,7 @@ fn a_sealed_identity_file_opens_with_its_passphrase_from_every_source() {
     let mut c = env.cmd();
     c.env("AUTHCLI_IDENTITY", &key)
         .args(["code", "example", "--at", AT]);
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = env.run_with(c, "");
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.trim(), want_code());
     let (code, _, err) = with_pass(&["lock"], "");
@@ -506,7 +482,7 @@ fn an_identity_sealed_by_age_armored_opens_too() {
     c.env("AUTHCLI_IDENTITY", &sealed)
         .env("AUTHCLI_IDENTITY_PASSPHRASE", "s3cret words")
         .arg("init");
-    let (code, out, err) = run(c, "");
+    let (code, out, err) = env.run_with(c, "");
     assert_eq!(code, 0, "{err}");
     // Its recipient, as age-keygen computes it.
     let r = Command::new("age-keygen")

@@ -78,13 +78,7 @@ impl Env {
     /// Runs and asserts the exit code; returns stderr.
     pub fn fails(&self, args: &[&str], stdin: &str, want: i32) -> String {
         let (code, out, err) = self.run(args, stdin);
-        assert_eq!(
-            code, want,
-            "authcli {args:?}: exit {code}, stdout {out:?}, stderr {err:?}"
-        );
-        assert!(out.is_empty(), "stdout must stay empty on failure: {out:?}");
-        assert_eq!(err.lines().count(), 1, "one line on stderr: {err:?}");
-        assert!(!err.contains("panicked"), "{err}");
+        one_line_failure(code, &out, &err, want);
         err
     }
 
@@ -118,6 +112,15 @@ impl Env {
         args.extend_from_slice(flags);
         self.ok(&args, &format!("{secret}\n"));
     }
+}
+
+/// A failure as authcli must show it: exit `want`, nothing on stdout, one line on stderr, no
+/// panic.
+pub fn one_line_failure(code: i32, out: &str, err: &str, want: i32) {
+    assert_eq!(code, want, "exit {code}, stdout {out:?}, stderr {err:?}");
+    assert!(out.is_empty(), "stdout must stay empty on failure: {out:?}");
+    assert_eq!(err.lines().count(), 1, "one line on stderr: {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
 }
 
 /// Whether an external tool is on PATH; in CI a missing tool is a failure, not a skip.
