@@ -31,15 +31,22 @@ fn open_tty() -> io::Result<(std::fs::File, std::fs::File)> {
     Ok((r, w))
 }
 
-/// Asks a yes/no question on the terminal; Enter alone answers `default`.
-pub fn confirm(question: &str, default: bool) -> io::Result<bool> {
+/// Shows `prompt` on the terminal and reads one line typed there (without its line end).
+fn ask_line(prompt: &str) -> io::Result<String> {
     let (r, mut w) = open_tty()?;
-    let hint = if default { "[Y/n]" } else { "[y/N]" };
-    write!(w, "{question} {hint} ")?;
+    write!(w, "{prompt}")?;
     w.flush()?;
     let mut line = String::new();
     io::BufReader::new(r).read_line(&mut line)?;
-    let answer = line.trim().to_ascii_lowercase();
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Asks a yes/no question on the terminal; Enter alone answers `default`.
+pub fn confirm(question: &str, default: bool) -> io::Result<bool> {
+    let hint = if default { "[Y/n]" } else { "[y/N]" };
+    let answer = ask_line(&format!("{question} {hint} "))?
+        .trim()
+        .to_ascii_lowercase();
     Ok(match answer.as_str() {
         "" => default,
         "y" | "yes" => true,
@@ -49,12 +56,7 @@ pub fn confirm(question: &str, default: bool) -> io::Result<bool> {
 
 /// Shows `prompt` on the terminal and waits for Enter; `false` when the person typed `q`.
 pub fn wait_enter(prompt: &str) -> io::Result<bool> {
-    let (r, mut w) = open_tty()?;
-    write!(w, "{prompt}")?;
-    w.flush()?;
-    let mut line = String::new();
-    io::BufReader::new(r).read_line(&mut line)?;
-    Ok(!line.trim().eq_ignore_ascii_case("q"))
+    Ok(!ask_line(prompt)?.trim().eq_ignore_ascii_case("q"))
 }
 
 /// age's callbacks for plugins (a hardware key asking for its PIN or a touch), answered on
@@ -90,12 +92,8 @@ impl age::Callbacks for Prompts {
         if !self.person() {
             return None;
         }
-        let (r, mut w) = open_tty().ok()?;
         let no = no.unwrap_or("no");
-        write!(w, "{} [{yes}/{no}] ", crate::text::one_line(message)).ok()?;
-        w.flush().ok()?;
-        let mut line = String::new();
-        io::BufReader::new(r).read_line(&mut line).ok()?;
+        let line = ask_line(&format!("{} [{yes}/{no}] ", crate::text::one_line(message))).ok()?;
         Some(line.trim().eq_ignore_ascii_case(yes) || line.trim().eq_ignore_ascii_case("y"))
     }
 
@@ -103,12 +101,7 @@ impl age::Callbacks for Prompts {
         if !self.person() {
             return None;
         }
-        let (r, mut w) = open_tty().ok()?;
-        write!(w, "{}: ", crate::text::one_line(description)).ok()?;
-        w.flush().ok()?;
-        let mut line = String::new();
-        io::BufReader::new(r).read_line(&mut line).ok()?;
-        Some(line.trim_end_matches(['\r', '\n']).to_owned())
+        ask_line(&format!("{}: ", crate::text::one_line(description))).ok()
     }
 
     fn request_passphrase(&self, description: &str) -> Option<age::secrecy::SecretString> {
